@@ -1,0 +1,37 @@
+# csops: `make demo` and `make test` set everything up on a fresh machine with Python 3.11.
+PYTHON ?= python3.11
+VENV   := .venv
+UV     := .uv/bin/uv
+UV_VERSION := 0.13.9
+
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: setup demo test lint ui clean
+
+# uv lives in its own small venv so `uv sync` can manage .venv exactly from uv.lock.
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	$(VENV)/bin/csops demo
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+ui: setup
+	$(VENV)/bin/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

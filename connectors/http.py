@@ -1,0 +1,219 @@
+"""One HTTP client shared by every connector: timeouts, bounded retries, safe errors.
+
+The vendors throttle (Zendesk's incremental exports allow 10 requests a minute, Intercom and
+Typeform answer 429 under load) and their edges fail transiently, so every call retries
+429, 5xx, connection errors, timeouts and truncated (non-JSON) bodies with exponential
+backoff and jitter, honouring ``Retry-After``. Attempts and the total time spent waiting
+are both bounded so that a broken source fails the run in minutes, not hours.
+"""
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import requests
+
+from connectors.errors import ConfigError, ConnectorError
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "csops-connectors/0.1"
+
+
+def check_base_url(source: str, base_url: str, variable: str) -> str:
+    """Validate a base URL: https anywhere, plain http only to this machine."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{source}: {variable} must be an absolute http(s) URL such as "
+            f"https://example.com, got {base_url!r}",
+            source=source,
+            variables=(variable,),
+        )
+    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        raise ConfigError(
+            f"{source}: {variable} uses plain http:// for host {parts.hostname}; credentials "
+            "would travel unencrypted. Use https:// (http:// is allowed for 127.0.0.1 and "
+            "localhost only).",
+            source=source,
+            variables=(variable,),
+        )
+    return base_url.rstrip("/")
+
+
+class HttpClient:
+    """JSON over one ``requests.Session`` for one source, with retries and safe errors."""
+
+    def __init__(
+        self,
+        source: str,
+        base_url: str,
+        auth: requests.auth.AuthBase | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        max_attempts: int = 6,
+        max_total_wait: float = 120.0,
+        backoff_base: float = 0.5,
+        *,
+        auth_hint: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.source = source
+        self.base_url = check_base_url(source, base_url, "base URL")
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.max_total_wait = max_total_wait
+        self.backoff_base = backoff_base
+        self.auth_hint = auth_hint or f"check the credentials configured for {source}"
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._session.auth = auth
+        self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        self._session.headers.update(headers or {})
+
+    def __repr__(self) -> str:
+        return f"HttpClient(source={self.source!r}, base_url={self.base_url!r})"
+
+    def get_json(self, stream: str, path_or_url: str, params: Mapping | None = None) -> dict:
+        """GET a path under the base URL (or an absolute next-page URL) and return its JSON."""
+        return self._request("GET", stream, path_or_url, params=params)
+
+    def post_json(self, stream: str, path: str, body: dict) -> dict:
+        """POST a JSON body (a search query) and return the JSON answer."""
+        return self._request("POST", stream, path, body=body)
+
+    def close(self) -> None:
+        """Release the pooled connections."""
+        self._session.close()
+
+    def resolve(self, path_or_url: str) -> str:
+        """The absolute URL to call.
+
+        Next-page URLs come from the API. One on our own host is used as is; one on another
+        host (the vendor's canonical host, seen through a proxy or a sandbox base URL) is
+        re-based onto the configured base URL, so credentials only ever go to that host.
+        """
+        if not urlsplit(path_or_url).scheme:
+            return f"{self.base_url}/{path_or_url.lstrip('/')}"
+        target, base = urlsplit(path_or_url), urlsplit(self.base_url)
+        if (target.scheme, target.netloc) == (base.scheme, base.netloc):
+            return path_or_url
+        rebased = urljoin(self.base_url + "/", target.path.lstrip("/"))
+        return urlunsplit(urlsplit(rebased)._replace(query=target.query))
+
+    def _request(
+        self,
+        method: str,
+        stream: str,
+        path_or_url: str,
+        params: Mapping | None = None,
+        body: dict | None = None,
+    ) -> dict:
+        url = self.resolve(path_or_url)
+        path = urlsplit(url).path
+        waited = 0.0
+        problem = ""
+        status: int | None = None
+        for attempt in range(1, self.max_attempts + 1):
+            retry_after: float | None = None
+            try:
+                response = self._session.request(
+                    method, url, params=params, json=body, timeout=self.timeout
+                )
+            except requests.Timeout:
+                problem, status = f"timed out after {self.timeout:g}s", None
+            except requests.ConnectionError as exc:
+                problem, status = f"connection failed ({type(exc).__name__})", None
+            else:
+                status = response.status_code
+                if status in RETRY_STATUSES:
+                    problem = f"returned HTTP {status}"
+                    retry_after = _retry_after_seconds(response)
+                elif status >= 400:
+                    raise self._fatal(method, stream, path, status, response)
+                else:
+                    try:
+                        payload = response.json()
+                    except ValueError:
+                        problem = f"returned HTTP {status} with a body that is not valid JSON"
+                    else:
+                        if isinstance(payload, dict):
+                            return payload
+                        problem = f"returned HTTP {status} with JSON that is not an object"
+            if attempt == self.max_attempts:
+                break
+            delay = retry_after if retry_after is not None else self._backoff(attempt)
+            if waited + delay > self.max_total_wait:
+                problem += f" (next wait {delay:g}s would exceed the {self.max_total_wait:g}s budget)"
+                break
+            self._sleep(delay)
+            waited += delay
+        hint = (
+            "the API is throttling: lower the request rate or retry later"
+            if status == 429
+            else "the service may be down or unreachable: check the base URL and retry later"
+        )
+        raise ConnectorError(
+            f"{self.source} {stream}: {method} {path} {problem}; gave up after {attempt} "
+            f"attempt(s) and {waited:.1f}s of waiting: {hint}",
+            source=self.source,
+            stream=stream,
+            path=path,
+            status=status,
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        # Jitter spreads the retries of parallel runs so they do not hit the API in lockstep.
+        return self.backoff_base * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+
+    def _fatal(
+        self, method: str, stream: str, path: str, status: int, response: requests.Response
+    ) -> ConnectorError:
+        if status in (401, 403):
+            hint = f"authentication or permission failed: {self.auth_hint}"
+        elif status == 404:
+            hint = "not found: check the base URL and the ids configured for this source"
+        else:
+            hint = "the request was refused: the connector and the API version may disagree"
+        code = _error_code(response)
+        detail = f" ({code})" if code else ""
+        return ConnectorError(
+            f"{self.source} {stream}: {method} {path} returned HTTP {status}{detail}: {hint}",
+            source=self.source,
+            stream=stream,
+            path=path,
+            status=status,
+        )
+
+
+def _retry_after_seconds(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        # An HTTP-date instead of seconds: fall back to our own backoff.
+        return None
+
+
+def _error_code(response: requests.Response) -> str:
+    """The API's short error code, if any. Codes are safe to log; free-text bodies may not be."""
+    try:
+        payload: Any = response.json()
+    except (ValueError, json.JSONDecodeError):
+        return ""
+    if not isinstance(payload, dict):
+        return ""
+    error = payload.get("error") or payload.get("code")
+    if isinstance(error, str):
+        return error[:80]
+    errors = payload.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        code = errors[0].get("code")
+        if isinstance(code, str):
+            return code[:80]
+    return ""

@@ -1,0 +1,49 @@
+"""Which connector serves which source name, and building the configured ones from env."""
+
+import os
+from collections.abc import Iterable, Mapping
+
+from connectors.base import Connector
+from connectors.errors import ConfigError
+from connectors.intercom import IntercomConnector
+from connectors.typeform import TypeformConnector
+from connectors.zendesk import ZendeskConnector
+
+CONNECTORS: dict[str, type[Connector]] = {
+    "zendesk": ZendeskConnector,
+    "intercom": IntercomConnector,
+    "typeform": TypeformConnector,
+}
+
+
+def connectors_from_env(
+    sources: Iterable[str], env: Mapping[str, str] | None = None
+) -> list[Connector]:
+    """One configured connector per source name, before any request is made.
+
+    Every problem (unknown names, missing or invalid variables of every source) is
+    reported in one ConfigError, so a user fixes the environment in one pass.
+    """
+    env = os.environ if env is None else env
+    names = [name.strip().lower() for name in sources if name.strip()]
+    unknown = [name for name in names if name not in CONNECTORS]
+    if unknown:
+        raise ConfigError(
+            f"unknown source(s) {', '.join(unknown)}; valid sources are "
+            f"{', '.join(sorted(CONNECTORS))}"
+        )
+    built: list[Connector] = []
+    problems: list[ConfigError] = []
+    for name in dict.fromkeys(names):
+        try:
+            built.append(CONNECTORS[name].from_env(env))
+        except ConfigError as exc:
+            problems.append(exc)
+    if problems:
+        for connector in built:
+            connector.close()
+        raise ConfigError(
+            "; ".join(str(p) for p in problems),
+            variables=tuple(v for p in problems for v in p.variables),
+        )
+    return built

@@ -1,0 +1,18 @@
+{#- One row per calendar day (column date_day) from start_date to end_date inclusive, where
+    both are date columns of the one-row relation from_relation. -#}
+{% macro date_spine(start_date, end_date, from_relation) -%}
+    {{ return(adapter.dispatch('date_spine', 'csops')(start_date, end_date, from_relation)) }}
+{%- endmacro %}
+
+{#- range() over timestamps builds the day list inside the query: no helper table needed. -#}
+{% macro duckdb__date_spine(start_date, end_date, from_relation) -%}
+    select cast(day_start as date) as date_day
+    from (
+        select unnest(range(
+            cast({{ start_date }} as timestamp),
+            cast({{ end_date }} as timestamp) + interval 1 day,
+            interval 1 day
+        )) as day_start
+        from {{ from_relation }}
+    ) as days
+{%- endmacro %}

@@ -1,0 +1,24 @@
+{#- List columns (Parquet lists, DuckDB STRUCT[] / VARCHAR[]) have no portable SQL form: each
+    warehouse spells explode and membership differently, so both go through these macros. -#}
+
+{#- Select-list expression that turns one row per list into one row per element. -#}
+{% macro unnest_list(list_column) -%}
+    {{ return(adapter.dispatch('unnest_list', 'csops')(list_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__unnest_list(list_column) -%}
+    unnest({{ list_column }})
+{%- endmacro %}
+
+{#- True when the list contains the value (null when the list is null). -#}
+{% macro list_contains(list_column, value) -%}
+    {{ return(adapter.dispatch('list_contains', 'csops')(list_column, value)) }}
+{%- endmacro %}
+
+{% macro default__list_contains(list_column, value) -%}
+    ({{ value }} = any({{ list_column }}))
+{%- endmacro %}
+
+{% macro duckdb__list_contains(list_column, value) -%}
+    list_contains({{ list_column }}, {{ value }})
+{%- endmacro %}

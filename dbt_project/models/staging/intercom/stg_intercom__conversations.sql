@@ -1,0 +1,45 @@
+with source as (
+    select * from {{ source('intercom', 'conversations') }}
+),
+
+-- Landed rows are versions: keep the latest of each record.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by id
+            order by updated_at desc nulls last, _window_end desc, _extracted_at desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        cast(id as varchar) as conversation_id,
+        created_at,
+        updated_at,
+        lower(state) as state,
+        open as is_open,
+        cast(admin_assignee_id as varchar) as admin_assignee_id,
+        cast(team_assignee_id as varchar) as team_assignee_id,
+        lower(source_type) as source_type,
+        lower(source_delivered_as) as source_delivered_as,
+        lower(source_author_type) as source_author_type,
+        cast(source_author_id as varchar) as source_author_id,
+        source_author_email,
+        cast(contact_id as varchar) as contact_id,
+        rating,
+        rating_created_at,
+        cast(rating_teammate_id as varchar) as rating_teammate_id,
+        coalesce(ai_agent_participated, false) as is_ai_agent_participated,
+        lower(ai_agent_resolution_state) as ai_agent_resolution_state,
+        sla_name,
+        lower(sla_status) as sla_status,
+        parts,
+        _window_end,
+        _extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with source as (
+    select * from {{ source('typeform', 'responses') }}
+),
+
+-- Landed rows are versions: keep the latest of each record.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by response_id
+            order by _window_end desc, _extracted_at desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        cast(response_id as varchar) as response_id,
+        cast(form_id as varchar) as form_id,
+        landed_at,
+        submitted_at,
+        hidden_ticket_id,
+        hidden_conversation_id,
+        hidden_email,
+        answers,
+        _window_end,
+        _extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with source as (
+    select * from {{ source('zendesk', 'satisfaction_ratings') }}
+),
+
+-- Landed rows are versions: keep the latest of each record.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by id
+            order by updated_at desc nulls last, _window_end desc, _extracted_at desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        cast(id as bigint) as satisfaction_rating_id,
+        cast(ticket_id as bigint) as ticket_id,
+        cast(assignee_id as bigint) as assignee_id,
+        cast(group_id as bigint) as group_id,
+        cast(requester_id as bigint) as requester_id,
+        lower(score) as score,
+        created_at,
+        updated_at,
+        _window_end,
+        _extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

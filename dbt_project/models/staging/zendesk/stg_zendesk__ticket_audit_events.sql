@@ -1,0 +1,36 @@
+-- One row per event of a ticket audit: the status changes, comments and field changes that
+-- the intermediate models turn into status history, replies and group history.
+with audits as (
+    select * from {{ ref('stg_zendesk__ticket_audits') }}
+),
+
+exploded as (
+    select
+        audit_id,
+        ticket_id,
+        created_at,
+        author_id,
+        via_channel,
+        {{ csops.unnest_list('events') }} as event
+    from audits
+),
+
+final as (
+    select
+        cast(event.id as bigint) as event_id,
+        audit_id,
+        ticket_id,
+        created_at,
+        author_id as audit_author_id,
+        via_channel,
+        event.type as event_type,
+        event.field_name as field_name,
+        event.value as value,
+        event.previous_value as previous_value,
+        event.public as is_public,
+        -- Comment events name their own author; other events are made by the audit's author.
+        coalesce(cast(event.author_id as bigint), author_id) as event_author_id
+    from exploded
+)
+
+select * from final

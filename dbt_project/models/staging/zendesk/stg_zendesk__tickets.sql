@@ -1,0 +1,38 @@
+with source as (
+    select * from {{ source('zendesk', 'tickets') }}
+),
+
+-- Landed rows are versions: keep the latest of each record.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by id
+            order by updated_at desc nulls last, _window_end desc, _extracted_at desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        cast(id as bigint) as ticket_id,
+        created_at,
+        updated_at,
+        lower(status) as status,
+        lower(priority) as priority,
+        lower(channel) as via_channel,
+        cast(group_id as bigint) as group_id,
+        cast(assignee_id as bigint) as assignee_id,
+        cast(requester_id as bigint) as requester_id,
+        cast(submitter_id as bigint) as submitter_id,
+        cast(organization_id as bigint) as organization_id,
+        tags,
+        lower(satisfaction_score) as satisfaction_score,
+        is_public,
+        _window_end,
+        _extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

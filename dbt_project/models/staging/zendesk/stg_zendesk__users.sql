@@ -1,0 +1,34 @@
+with source as (
+    select * from {{ source('zendesk', 'users') }}
+),
+
+-- Landed rows are versions: keep the latest of each record.
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by id
+            order by updated_at desc nulls last, _window_end desc, _extracted_at desc
+        ) as version_rank
+    from source
+),
+
+final as (
+    select
+        cast(id as bigint) as user_id,
+        name as user_name,
+        email,
+        lower(role) as role,
+        lower(role) in ('agent', 'admin') as is_agent,
+        active as is_active,
+        cast(organization_id as bigint) as organization_id,
+        cast(default_group_id as bigint) as default_group_id,
+        created_at,
+        updated_at,
+        _window_end,
+        _extracted_at
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,243 @@
+"""The `csops` command: run the pipeline, the demo, or the simulated help-desk APIs.
+
+Every run goes through Dagster (the `csops_daily` job on the project's instance), so runs
+started here show up in `dagster dev`'s run history with their logs, materializations and checks.
+"""
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from pipelines.settings import KNOWN_SOURCES, Settings, SettingsError
+
+MART_SCHEMA = "marts"
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration, detected before anything runs."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    first_day: date
+    last_day: date
+
+
+def _yesterday() -> date:
+    return datetime.now(UTC).date() - timedelta(days=1)
+
+
+def _parse_day(flag: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} {value!r} is not a date: use YYYY-MM-DD (UTC)") from None
+
+
+def validate_range(first: date, last: date, settings: Settings) -> RunRequest:
+    if last < first:
+        raise UsageError(f"--end {last} is before --start {first}")
+    yesterday = _yesterday()
+    if last > yesterday:
+        raise UsageError(
+            f"--end {last} is not a complete UTC day yet: the latest day that can run is {yesterday}"
+        )
+    if first < settings.start_date:
+        raise UsageError(
+            f"--start {first} is before the first partition {settings.start_date}: "
+            "set CSOPS_START_DATE to an earlier date"
+        )
+    return RunRequest(first, last)
+
+
+def check_credentials(settings: Settings) -> None:
+    """Fail before anything runs when a configured source lacks its variables."""
+    if settings.demo:
+        return
+    from connectors.errors import ConfigError
+    from connectors.registry import connectors_from_env
+
+    try:
+        for connector in connectors_from_env(settings.sources):
+            connector.close()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def execute(request: RunRequest, settings: Settings) -> int:
+    """Run the daily job over the range as one run; print a summary; return the exit code."""
+    import dagster as dg
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    from pipelines.definitions import DAILY_JOB_NAME, defs
+
+    started = time.monotonic()
+    mode = "demo (simulated org on 127.0.0.1)" if settings.demo else ", ".join(settings.sources)
+    print(
+        f"csops: {request.first_day}..{request.last_day} "
+        f"({(request.last_day - request.first_day).days + 1} days), sources: {mode}",
+        file=sys.stderr,
+    )
+    job = defs.resolve_job_def(DAILY_JOB_NAME)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            tags={
+                ASSET_PARTITION_RANGE_START_TAG: request.first_day.isoformat(),
+                ASSET_PARTITION_RANGE_END_TAG: request.last_day.isoformat(),
+                "csops/trigger": "cli",
+            },
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            raise_on_error=False,
+        )
+        evaluations = result.get_asset_check_evaluations()
+        passed = sum(1 for e in evaluations if e.passed)
+        failed = [e for e in evaluations if not e.passed]
+        print(file=sys.stderr)
+        print(f"run {result.run_id} {'succeeded' if result.success else 'FAILED'} "
+              f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        print(f"checks: {passed} passed, {len(failed)} failed", file=sys.stderr)
+        for evaluation in failed[:20]:
+            print(f"  failed: {evaluation.asset_key.to_user_string()} "
+                  f"{evaluation.check_name}", file=sys.stderr)
+        if result.success:
+            for line in mart_row_counts(settings):
+                print(line, file=sys.stderr)
+        else:
+            for event in result.all_events:
+                if event.is_failure and event.step_key:
+                    info = event.event_specific_data
+                    error = getattr(info, "error", None)
+                    message = error.message.strip() if error else event.message
+                    print(f"  step {event.step_key} failed: {message}", file=sys.stderr)
+        print(f"warehouse: {settings.warehouse}", file=sys.stderr)
+        print(f"lake:      {settings.lake}", file=sys.stderr)
+        print("inspect:   dagster dev -w workspace.yaml  (DAGSTER_HOME="
+              f"{settings.dagster_home})", file=sys.stderr)
+    return 0 if result.success and not failed else 1
+
+
+def mart_row_counts(settings: Settings) -> list[str]:
+    import duckdb
+
+    lines = ["rows per mart:"]
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "order by table_name",
+            [MART_SCHEMA],
+        ).fetchall()
+        for (table,) in tables:
+            (count,) = con.execute(f'select count(*) from {MART_SCHEMA}."{table}"').fetchone()
+            lines.append(f"  {MART_SCHEMA}.{table:<28} {count:>10,}")
+    return lines
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    request = validate_range(
+        _parse_day("--start", args.start), _parse_day("--end", args.end), settings
+    )
+    check_credentials(settings)
+    settings.export()
+    return execute(request, settings)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.days < 1:
+        raise UsageError(f"--days {args.days} must be at least 1")
+    os.environ["CSOPS_SOURCES"] = "demo"
+    settings = Settings.from_env()
+    last = _yesterday()
+    request = validate_range(last - timedelta(days=args.days - 1), last, settings)
+    settings.export()
+    return execute(request, settings)
+
+
+def cmd_simulate_api(args: argparse.Namespace) -> int:
+    from pipelines.defs.raw.resources import demo_config
+    from simulator.server import serve_forever
+
+    base = demo_config()
+    config = type(base)(
+        seed=args.seed if args.seed is not None else base.seed,
+        tickets_per_day=args.tickets_per_day or base.tickets_per_day,
+        chats_per_day=args.chats_per_day or base.chats_per_day,
+        agents=args.agents or base.agents,
+    )
+    serve_forever(config, args.host, args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csops",
+        description="Customer-support operations analytics: help-desk APIs → DuckDB KPI marts.",
+        epilog="Configuration: environment variables, see docs/configuration.md.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="land a range of UTC days from the configured sources, then build and check the models",
+        description=(
+            "Land every day from --start to --end (both inclusive, UTC) from the sources named in "
+            f"CSOPS_SOURCES ({', '.join(KNOWN_SOURCES)}, or 'demo'), rebuild the models and run "
+            "every check, as one Dagster run. Re-running days already loaded gives the same marts."
+        ),
+    )
+    run.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first UTC day")
+    run.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last UTC day (inclusive)")
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser(
+        "demo",
+        help="serve the simulated org on 127.0.0.1 and run the pipeline on its last 90 days",
+        description=(
+            "Start the simulated support organisation on 127.0.0.1 and run the real connectors, "
+            "models and checks over the complete UTC days up to yesterday."
+        ),
+    )
+    demo.add_argument("--days", type=int, default=90, help="number of days (default: 90)")
+    demo.set_defaults(func=cmd_demo)
+
+    sim = sub.add_parser(
+        "simulate-api",
+        help="serve the simulated Zendesk, Intercom and Typeform APIs until Ctrl-C",
+        description=(
+            "Serve the simulated org through the Zendesk, Intercom and Typeform API shapes on "
+            "HOST:PORT, and print the environment variables that point the connectors at it."
+        ),
+    )
+    sim.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 = any free)")
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sim.add_argument("--seed", type=int, default=None, help="simulation seed (default: 7)")
+    sim.add_argument("--tickets-per-day", type=float, default=None, help="mean tickets per day")
+    sim.add_argument("--chats-per-day", type=float, default=None, help="mean chats per day")
+    sim.add_argument("--agents", type=int, default=None, help="number of human agents")
+    sim.set_defaults(func=cmd_simulate_api)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, SettingsError) as exc:
+        print(f"csops {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("csops: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

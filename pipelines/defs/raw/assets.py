@@ -1,0 +1,96 @@
+"""Raw assets: each help-desk stream landed unchanged in the lake, one partition per UTC day."""
+
+from datetime import date
+
+import dagster as dg
+
+from connectors.landing import LandingWriter
+from connectors.registry import CONNECTORS
+from pipelines.defs.raw.resources import HelpdeskResource
+from pipelines.landing import days_between, land_source_range
+from pipelines.partitions import DAILY_PARTITIONS, SINGLE_RUN
+from pipelines.progress import Progress
+from pipelines.settings import KNOWN_SOURCES, Settings
+
+RAW_GROUP = "raw"
+
+STREAM_DESCRIPTIONS = {
+    ("zendesk", "tickets"): "Zendesk tickets as of their latest update in the day.",
+    ("zendesk", "ticket_audits"): "Every audit (status changes, comments, reassignments) of "
+    "the tickets updated in the day: the history the ticket metrics are computed from.",
+    ("zendesk", "satisfaction_ratings"): "Zendesk CSAT ratings (good/bad) updated in the day.",
+    ("zendesk", "users"): "Snapshot of Zendesk users: agents, admins and end users.",
+    ("zendesk", "groups"): "Snapshot of Zendesk groups (the support teams).",
+    ("zendesk", "organizations"): "Snapshot of Zendesk customer organizations.",
+    ("zendesk", "schedules"): "Snapshot of business-hours schedules (zone and weekly hours).",
+    ("zendesk", "holidays"): "Snapshot of the holidays of every business-hours schedule.",
+    ("zendesk", "sla_policies"): "Snapshot of SLA policies: conditions and targets.",
+    ("intercom", "conversations"): "Intercom conversations updated in the day, with all parts.",
+    ("intercom", "admins"): "Snapshot of Intercom admins (the chat agents).",
+    ("intercom", "teams"): "Snapshot of Intercom teams.",
+    ("typeform", "responses"): "Typeform survey responses (NPS, CSAT, CES) submitted in the day.",
+    ("typeform", "forms"): "Snapshot of the Typeform form definitions.",
+}
+
+
+def raw_asset_key(source: str, stream: str) -> dg.AssetKey:
+    # The same key dagster-dbt gives the dbt source `<source>.<stream>`, so lineage from the
+    # raw assets into the staging models needs no mapping.
+    return dg.AssetKey([source, stream])
+
+
+def _streams(source: str) -> tuple[str, ...]:
+    connector = CONNECTORS[source]
+    return tuple(connector.event_streams) + tuple(connector.reference_streams)
+
+
+def build_raw_assets(source: str) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            key=raw_asset_key(source, stream),
+            description=STREAM_DESCRIPTIONS.get((source, stream)),
+            group_name=RAW_GROUP,
+            kinds={"python", "parquet"},
+            metadata={"lake_path": f"{source}/{stream}/date=YYYY-MM-DD/"},
+            tags={"source": source},
+        )
+        for stream in _streams(source)
+    ]
+
+    @dg.multi_asset(
+        name=f"raw_{source}",
+        specs=specs,
+        partitions_def=DAILY_PARTITIONS,
+        backfill_policy=SINGLE_RUN,
+        op_tags={"source": source},
+    )
+    def _raw(context: dg.AssetExecutionContext, helpdesk: HelpdeskResource):
+        window = context.partition_key_range
+        first_day, last_day = date.fromisoformat(window.start), date.fromisoformat(window.end)
+        settings = Settings.from_env()
+        writer = LandingWriter(settings.lake)
+        writer.ensure_streams()
+        days = days_between(first_day, last_day)
+        connector_cls = CONNECTORS[source]
+        progress = Progress(
+            source, len(days) * len(connector_cls.event_streams) + len(connector_cls.reference_streams)
+        )
+        context.log.info(f"landing {source} {first_day}..{last_day} into {settings.lake}")
+        with helpdesk.connector(source) as connector:
+            summary = land_source_range(connector, writer, first_day, last_day, progress)
+        context.log.info(progress.finish())
+        for stream in _streams(source):
+            yield dg.MaterializeResult(
+                asset_key=raw_asset_key(source, stream),
+                metadata={
+                    "records": dg.MetadataValue.int(summary.rows(stream)),
+                    "rejected": dg.MetadataValue.int(summary.rejected(stream)),
+                    "first_day": first_day.isoformat(),
+                    "last_day": last_day.isoformat(),
+                },
+            )
+
+    return _raw
+
+
+RAW_ASSETS = [build_raw_assets(source) for source in KNOWN_SOURCES]

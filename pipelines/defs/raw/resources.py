@@ -1,0 +1,47 @@
+"""Where the raw assets get their connectors: the real APIs, or the simulated org in demo mode."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+
+from connectors.base import Connector
+from connectors.registry import CONNECTORS
+from pipelines.settings import Settings
+from simulator.org import SimConfig, SupportOrg
+from simulator.server import SimulatorServer
+
+
+def demo_config() -> SimConfig:
+    """The simulated org of `CSOPS_SOURCES=demo`; its size can be tuned from the environment."""
+    defaults = SimConfig()
+    return SimConfig(
+        seed=int(os.environ.get("CSOPS_DEMO_SEED", defaults.seed)),
+        tickets_per_day=float(os.environ.get("CSOPS_DEMO_TICKETS_PER_DAY", defaults.tickets_per_day)),
+        chats_per_day=float(os.environ.get("CSOPS_DEMO_CHATS_PER_DAY", defaults.chats_per_day)),
+        agents=int(os.environ.get("CSOPS_DEMO_AGENTS", defaults.agents)),
+    )
+
+
+class HelpdeskResource(dg.ConfigurableResource):
+    """Opens a connector per source from the environment (CSOPS_SOURCES and the source's own
+    variables). In demo mode it serves the simulated org on 127.0.0.1 for the duration of the
+    extraction, so the demo runs exactly the connector code that production runs."""
+
+    @contextmanager
+    def connector(self, source: str) -> Iterator[Connector]:
+        settings = Settings.from_env()
+        if settings.demo:
+            with SimulatorServer(SupportOrg(demo_config())) as server:
+                connector = CONNECTORS[source].from_env(server.env())
+                try:
+                    yield connector
+                finally:
+                    connector.close()
+            return
+        connector = CONNECTORS[source].from_env()
+        try:
+            yield connector
+        finally:
+            connector.close()

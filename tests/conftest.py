@@ -1,0 +1,43 @@
+"""Test session setup: an isolated Dagster instance and data folder, and the network guard.
+
+Everything here happens before any csops module is imported, because the code location
+reads its settings at import time.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+NETGUARD_DIR = TESTS_DIR / "netguard"
+
+_session_root = Path(tempfile.mkdtemp(prefix="csops-tests-"))
+NETGUARD_LOG = _session_root / "netguard.log"
+NETGUARD_LOG.touch()
+
+os.environ.update(
+    {
+        "CSOPS_NETGUARD": "1",
+        "CSOPS_NETGUARD_LOG": str(NETGUARD_LOG),
+        "PYTHONPATH": os.pathsep.join(
+            [str(NETGUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+        "DAGSTER_HOME": str(_session_root / "dagster_home"),
+        "CSOPS_LAKE": str(_session_root / "lake"),
+        "CSOPS_WAREHOUSE": str(_session_root / "warehouse" / "warehouse.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "CSOPS_SOURCES": "demo",
+    }
+)
+sys.path.insert(0, str(NETGUARD_DIR))
+import csops_netguard  # noqa: E402  (the guard must exist before anything connects)
+
+csops_netguard.install()
+
+
+@pytest.fixture(scope="session")
+def netguard_log() -> Path:
+    return NETGUARD_LOG

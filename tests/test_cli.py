@@ -1,0 +1,78 @@
+"""The csops CLI refuses bad input with a clear message before anything runs."""
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipelines.cli import main
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse exits on unknown options and --help
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_end_before_start_is_refused(capsys):
+    code, out = run_cli(capsys, "run", "--start", "2026-03-05", "--end", "2026-03-01")
+    assert code == 2
+    assert "--end 2026-03-01 is before --start 2026-03-05" in out
+
+
+def test_malformed_date_is_refused(capsys):
+    code, out = run_cli(capsys, "run", "--start", "2026-13-01", "--end", "2026-03-01")
+    assert code == 2
+    assert "'2026-13-01' is not a date" in out
+
+
+def test_incomplete_day_is_refused(capsys):
+    today = datetime.now(UTC).date().isoformat()
+    code, out = run_cli(capsys, "run", "--start", today, "--end", today)
+    assert code == 2
+    assert "not a complete UTC day" in out
+
+
+def test_day_before_first_partition_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv("CSOPS_START_DATE", "2025-01-01")
+    code, out = run_cli(capsys, "run", "--start", "2024-12-31", "--end", "2025-01-02")
+    assert code == 2
+    assert "CSOPS_START_DATE" in out
+
+
+def test_unknown_source_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv("CSOPS_SOURCES", "zendesk,freshdesk")
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
+    assert code == 2
+    assert "freshdesk" in out and "zendesk, intercom, typeform" in out
+
+
+def test_missing_credentials_are_refused_before_running(capsys, monkeypatch):
+    monkeypatch.setenv("CSOPS_SOURCES", "zendesk")
+    for name in ("ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
+    assert code == 2
+    assert "ZENDESK_API_TOKEN" in out
+
+
+def test_unknown_option_is_refused(capsys):
+    code, out = run_cli(capsys, "run", "--start", "2026-03-01", "--end", "2026-03-02", "--fast")
+    assert code == 2
+    assert "unrecognized arguments: --fast" in out
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["simulate-api"]])
+def test_every_command_has_help(command):
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *command, "--help"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: csops" in proc.stdout
