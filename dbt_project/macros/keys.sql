@@ -12,7 +12,10 @@
     known addresses. -#}
 {% macro customer_key(email_column) -%}
     case when nullif(trim({{ email_column }}), '') is not null
-        then {{ csops.surrogate_key(["'" ~ var('customer_salt') ~ "'", "lower(trim(" ~ email_column ~ "))"]) }}
+        then {{ csops.surrogate_key([
+            "'" ~ (var('customer_salt') | replace("'", "''")) ~ "'",
+            "lower(trim(" ~ email_column ~ "))",
+        ]) }}
     end
 {%- endmacro %}
 

@@ -1,0 +1,69 @@
+-- The one CSAT rating that counts per ticket or conversation (KPIS.md "Feedback": the latest,
+-- dated at its update, else its creation). Zendesk ratings are good/bad; offered/unoffered
+-- are invitations, not ratings. Intercom ratings are 1-5, satisfied from 4. Survey answers
+-- about a contact join these in fct_survey_responses.
+with zendesk_ratings as (
+    select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
+),
+
+tickets as (
+    select * from {{ ref('stg_zendesk__tickets') }}
+),
+
+conversations as (
+    select * from {{ ref('stg_intercom__conversations') }}
+),
+
+ranked_zendesk_ratings as (
+    select
+        ticket_id,
+        score,
+        coalesce(updated_at, created_at) as rated_at,
+        row_number() over (
+            partition by ticket_id
+            order by coalesce(updated_at, created_at) desc, satisfaction_rating_id desc
+        ) as rating_rank
+    from zendesk_ratings
+    where score in ('good', 'bad')
+        and ticket_id is not null
+),
+
+-- The ticket export carries its rating too: it stands in, dated at the ticket's last update,
+-- when the satisfaction_ratings stream has not landed a rating for that ticket.
+ticket_ratings as (
+    select
+        tickets.ticket_id,
+        coalesce(ranked.score, tickets.satisfaction_score) as score,
+        coalesce(ranked.rated_at, tickets.updated_at) as rated_at
+    from tickets
+    left join ranked_zendesk_ratings as ranked
+        on tickets.ticket_id = ranked.ticket_id
+        and ranked.rating_rank = 1
+    where ranked.ticket_id is not null
+        or tickets.satisfaction_score in ('good', 'bad')
+),
+
+final as (
+    select
+        'zendesk' as source,
+        'ticket' as contact_type,
+        cast(ticket_id as {{ dbt.type_string() }}) as contact_id,
+        score as csat_rating,
+        cast(null as integer) as rating,
+        rated_at,
+        score = 'good' as is_satisfied
+    from ticket_ratings
+    union all
+    select
+        'intercom' as source,
+        'conversation' as contact_type,
+        conversation_id as contact_id,
+        cast(null as {{ dbt.type_string() }}) as csat_rating,
+        rating,
+        coalesce(rating_created_at, updated_at) as rated_at,
+        rating >= 4 as is_satisfied
+    from conversations
+    where rating is not null
+)
+
+select * from final

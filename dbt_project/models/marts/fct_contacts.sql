@@ -1,0 +1,85 @@
+-- The conformed contact (KPIS.md "Conformed contacts"): every ticket and every conversation
+-- exactly once, with the measures the KPI marts compare across channels.
+with tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+conversations as (
+    select * from {{ ref('fct_conversations') }}
+),
+
+ticket_contacts as (
+    select
+        ticket_key as contact_key,
+        cast(ticket_id as {{ dbt.type_string() }}) as contact_id,
+        'ticket' as contact_type,
+        source,
+        created_at,
+        channel,
+        team_key,
+        agent_key,
+        customer_key,
+        first_reply_time_calendar_minutes as first_response_time_calendar_minutes,
+        full_resolution_time_calendar_minutes as resolution_time_calendar_minutes,
+        is_solved as is_resolved,
+        last_solved_at as resolved_at,
+        reopens,
+        is_one_touch_resolution,
+        is_escalated,
+        is_automated_resolution
+    from tickets
+),
+
+conversation_contacts as (
+    select
+        conversation_key as contact_key,
+        conversation_id as contact_id,
+        'conversation' as contact_type,
+        'intercom' as source,
+        created_at,
+        channel,
+        team_key,
+        agent_key,
+        customer_key,
+        first_response_time_calendar_minutes,
+        resolution_time_calendar_minutes,
+        is_closed as is_resolved,
+        last_closed_at as resolved_at,
+        reopens,
+        -- One-touch resolution is a ticket measure (KPIS.md): not applicable to chats.
+        cast(null as boolean) as is_one_touch_resolution,
+        is_escalated,
+        is_automated_resolution
+    from conversations
+),
+
+unioned as (
+    select * from ticket_contacts
+    union all
+    select * from conversation_contacts
+),
+
+final as (
+    select
+        contact_key,
+        contact_id,
+        contact_type,
+        source,
+        created_at,
+        {{ csops.to_reporting_date('created_at') }} as created_date,
+        channel,
+        team_key,
+        agent_key,
+        customer_key,
+        first_response_time_calendar_minutes,
+        resolution_time_calendar_minutes,
+        is_resolved,
+        resolved_at,
+        reopens,
+        is_one_touch_resolution,
+        is_escalated,
+        is_automated_resolution
+    from unioned
+)
+
+select * from final
