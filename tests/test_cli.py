@@ -72,7 +72,9 @@ def test_unknown_option_is_refused(capsys):
 def test_every_command_has_help(command):
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *command, "--help"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "usage: csops" in proc.stdout

@@ -13,9 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_dagster_definitions_validate_passes():
     dagster = Path(sys.executable).with_name("dagster")
     proc = subprocess.run(
-        [str(dagster if dagster.exists() else shutil.which("dagster")), "definitions", "validate",
-         "-w", "workspace.yaml"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=300,
+        [
+            str(dagster if dagster.exists() else shutil.which("dagster")),
+            "definitions",
+            "validate",
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -24,12 +33,12 @@ def test_staging_models_depend_on_raw_assets_and_marts_on_staging():
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    tickets = dg.AssetKey(["stg_zendesk__tickets"])
+    tickets = dg.AssetKey(["staging", "stg_zendesk__tickets"])
     assert dg.AssetKey(["zendesk", "tickets"]) in graph.get(tickets).parent_keys
-    contacts = dg.AssetKey(["fct_contacts"])
+    contacts = dg.AssetKey(["marts", "fct_contacts"])
     upstream = graph.get(contacts).parent_keys
-    assert dg.AssetKey(["fct_tickets"]) in upstream
-    assert dg.AssetKey(["fct_conversations"]) in upstream
+    assert dg.AssetKey(["marts", "fct_tickets"]) in upstream
+    assert dg.AssetKey(["marts", "fct_conversations"]) in upstream
 
 
 def test_daily_job_runs_a_range_as_one_run():

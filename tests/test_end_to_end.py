@@ -49,9 +49,21 @@ def pipeline(org, tmp_path_factory):
 
         def run(first: date, last: date) -> subprocess.CompletedProcess:
             proc = subprocess.run(
-                [sys.executable, "-m", "pipelines.cli", "run", "--start", first.isoformat(),
-                 "--end", last.isoformat()],
-                env=env, capture_output=True, text=True, check=False, timeout=900,
+                [
+                    sys.executable,
+                    "-m",
+                    "pipelines.cli",
+                    "run",
+                    "--start",
+                    first.isoformat(),
+                    "--end",
+                    last.isoformat(),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=900,
             )
             assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
             return proc
@@ -67,8 +79,14 @@ def query(root: Path, sql: str) -> list[tuple]:
 
 
 def mart_snapshot(root: Path) -> dict[str, list[tuple]]:
-    tables = [t for (t,) in query(root, "select table_name from information_schema.tables "
-                                        "where table_schema = 'marts' order by 1")]
+    tables = [
+        t
+        for (t,) in query(
+            root,
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by 1",
+        )
+    ]
     return {t: sorted(query(root, f'select * from marts."{t}"'), key=repr) for t in tables}
 
 
@@ -76,8 +94,10 @@ def test_every_served_ticket_and_conversation_is_one_contact(org, pipeline):
     tickets = org.zendesk_tickets_updated_between(WINDOW_START, WINDOW_END)
     chats = org.intercom_conversations_updated_between(WINDOW_START, WINDOW_END)
     assert tickets and chats, "the simulated window should not be empty"
-    rows = query(pipeline["root"], "select contact_type, contact_id, count(*) from marts.fct_contacts "
-                                   "group by all")
+    rows = query(
+        pipeline["root"],
+        "select contact_type, contact_id, count(*) from marts.fct_contacts group by all",
+    )
     assert all(n == 1 for _, _, n in rows), "a contact appears more than once"
     landed = {(t, str(i)) for t, i, _ in rows}
     served = {("ticket", str(t["id"])) for t in tickets} | {
@@ -87,7 +107,10 @@ def test_every_served_ticket_and_conversation_is_one_contact(org, pipeline):
 
 
 def test_kpi_support_daily_covers_every_day_of_the_run(pipeline):
-    days = {d for (d,) in query(pipeline["root"], "select distinct date_day from marts.kpi_support_daily")}
+    days = {
+        d
+        for (d,) in query(pipeline["root"], "select distinct date_day from marts.kpi_support_daily")
+    }
     expected = {FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)}
     assert expected <= days
 
@@ -115,7 +138,9 @@ def test_cli_runs_are_recorded_in_the_dagster_instance(pipeline, monkeypatch):
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs()
     assert runs and all(r.job_name == "csops_daily" for r in runs)
-    assert any(r.tags.get("dagster/asset_partition_range_start") == FIRST_DAY.isoformat() for r in runs)
+    assert any(
+        r.tags.get("dagster/asset_partition_range_start") == FIRST_DAY.isoformat() for r in runs
+    )
 
 
 def test_nothing_left_127_0_0_1(pipeline, netguard_log):
