@@ -37,9 +37,7 @@ class Connector(Protocol):
     def close(self) -> None: ...
 
 
-def require_env(
-    source: str, env: Mapping[str, str], required: Iterable[str]
-) -> dict[str, str]:
+def require_env(source: str, env: Mapping[str, str], required: Iterable[str]) -> dict[str, str]:
     """The required variables' values; one ConfigError naming every missing one."""
     values = {name: env.get(name, "").strip() for name in required}
     missing = tuple(name for name, value in values.items() if not value)
@@ -54,18 +52,43 @@ def require_env(
 
 
 def parse_time(value: Any) -> datetime:
-    """A tz-aware UTC datetime from an ISO-8601 string or unix seconds; ValueError otherwise."""
+    """A tz-aware UTC datetime from an ISO-8601 string or unix seconds.
+
+    Raises TypeError for other types and ValueError for unparseable strings.
+    """
     if isinstance(value, bool):
-        raise ValueError(f"expected a timestamp, got {value!r}")
+        raise TypeError(f"expected a timestamp, got {value!r}")
     if isinstance(value, int | float):
         return datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, str):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             # The three APIs send UTC; a zone-less string is read as UTC rather than local time.
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
-    raise ValueError(f"expected a timestamp, got {type(value).__name__}")
+    raise TypeError(f"expected a timestamp, got {type(value).__name__}")
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def record_time(record: Mapping[str, Any], key: str) -> datetime:
+    """The record's timestamp under ``key``, or EPOCH when it is absent or unreadable."""
+    try:
+        return parse_time(record.get(key))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return EPOCH
+
+
+def event_time_in(moment: datetime, start: datetime, end: datetime) -> datetime | None:
+    """The partition time of a record filtered on ``moment``; None when outside [start, end).
+
+    A record whose time could not be read (EPOCH) is kept at ``start``: landing then rejects
+    it with the reason instead of it vanishing without a trace.
+    """
+    if moment == EPOCH:
+        return start
+    return moment if in_window(moment, start, end) else None
 
 
 def check_window(start: datetime, end: datetime) -> None:

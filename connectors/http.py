@@ -8,6 +8,7 @@ are both bounded so that a broken source fails the run in minutes, not hours.
 """
 
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from connectors.errors import ConfigError, ConnectorError
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "csops-connectors/0.1"
+log = logging.getLogger(__name__)
 
 
 def check_base_url(source: str, base_url: str, variable: str) -> str:
@@ -59,6 +61,7 @@ class HttpClient:
         backoff_base: float = 0.5,
         *,
         auth_hint: str | None = None,
+        min_interval: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.source = source
@@ -68,7 +71,9 @@ class HttpClient:
         self.max_total_wait = max_total_wait
         self.backoff_base = backoff_base
         self.auth_hint = auth_hint or f"check the credentials configured for {source}"
+        self.min_interval = min_interval
         self._sleep = sleep
+        self._last_sent = float("-inf")
         self._session = requests.Session()
         self._session.auth = auth
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -119,13 +124,14 @@ class HttpClient:
         status: int | None = None
         for attempt in range(1, self.max_attempts + 1):
             retry_after: float | None = None
+            self._pace()
             try:
                 response = self._session.request(
                     method, url, params=params, json=body, timeout=self.timeout
                 )
             except requests.Timeout:
                 problem, status = f"timed out after {self.timeout:g}s", None
-            except requests.ConnectionError as exc:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 problem, status = f"connection failed ({type(exc).__name__})", None
             else:
                 status = response.status_code
@@ -147,8 +153,22 @@ class HttpClient:
                 break
             delay = retry_after if retry_after is not None else self._backoff(attempt)
             if waited + delay > self.max_total_wait:
-                problem += f" (next wait {delay:g}s would exceed the {self.max_total_wait:g}s budget)"
+                problem += (
+                    f" (next wait {delay:g}s would exceed the {self.max_total_wait:g}s budget)"
+                )
                 break
+            # Path only: query strings can carry cursors and filters, never worth logging.
+            log.warning(
+                "%s %s: %s %s %s; retry %d/%d in %.1fs",
+                self.source,
+                stream,
+                method,
+                path,
+                problem,
+                attempt,
+                self.max_attempts - 1,
+                delay,
+            )
             self._sleep(delay)
             waited += delay
         hint = (
@@ -164,6 +184,13 @@ class HttpClient:
             path=path,
             status=status,
         )
+
+    def _pace(self) -> None:
+        """Space requests min_interval apart: cheaper than being throttled with a 429."""
+        gap = self._last_sent + self.min_interval - time.monotonic()
+        if gap > 0:
+            self._sleep(gap)
+        self._last_sent = time.monotonic()
 
     def _backoff(self, attempt: int) -> float:
         # Jitter spreads the retries of parallel runs so they do not hit the API in lockstep.
@@ -190,14 +217,21 @@ class HttpClient:
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
+    """How long the API asks us to wait: Retry-After seconds (Zendesk, Typeform), else
+    X-RateLimit-Reset as a unix time (Intercom sends only that); None to use our backoff."""
     value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        # An HTTP-date instead of seconds: fall back to our own backoff.
-        return None
+    if value is not None:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            return None  # an HTTP-date instead of seconds: our own backoff is good enough
+    reset = response.headers.get("X-RateLimit-Reset")
+    if reset is not None and response.status_code == 429:
+        try:
+            return max(0.0, float(reset) - time.time())
+        except ValueError:
+            return None
+    return None
 
 
 def _error_code(response: requests.Response) -> str:

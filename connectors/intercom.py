@@ -13,14 +13,24 @@ from typing import Any
 
 import requests
 
-from connectors.base import Extracted, check_window, in_window, keep_latest, parse_time, require_env
+from connectors.base import (
+    Extracted,
+    check_window,
+    event_time_in,
+    keep_latest,
+    record_time,
+    require_env,
+)
 from connectors.http import HttpClient, check_base_url
 
-ENV_BASE_URL, ENV_TOKEN, ENV_VERSION = "INTERCOM_BASE_URL", "INTERCOM_ACCESS_TOKEN", "INTERCOM_VERSION"
+ENV_BASE_URL, ENV_TOKEN, ENV_VERSION = (
+    "INTERCOM_BASE_URL",
+    "INTERCOM_ACCESS_TOKEN",
+    "INTERCOM_VERSION",
+)
 DEFAULT_BASE_URL = "https://api.intercom.io"
 DEFAULT_VERSION = "2.11"
 PER_PAGE = 150  # the search endpoint's maximum
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -38,10 +48,7 @@ class BearerAuth(requests.auth.AuthBase):
 
 
 def _updated(record: dict) -> datetime:
-    try:
-        return parse_time(record.get("updated_at"))
-    except ValueError:
-        return EPOCH
+    return record_time(record, "updated_at")
 
 
 class IntercomConnector:
@@ -87,8 +94,8 @@ class IntercomConnector:
         return cls(token, base_url, version)
 
     def check(self) -> None:
-        """One cheap authenticated call: the admin that owns the token."""
-        self._http.get_json("check", "/me")
+        """One cheap authenticated call to an endpoint we read, so it checks that permission too."""
+        self._http.get_json("check", "/teams")
 
     def close(self) -> None:
         self._http.close()
@@ -98,17 +105,21 @@ class IntercomConnector:
         check_window(start, end)
         found = keep_latest(self._search(start, end), lambda c: c.get("id"), _updated)
         for summary in found:
-            if not in_window(_updated(summary), start, end):
+            found_at = event_time_in(_updated(summary), start, end)
+            if found_at is None:
                 continue
-            conversation = self._http.get_json(
-                "conversations", f"/conversations/{summary['id']}"
-            )
-            # A conversation updated again between the search and this read belongs to the
-            # later window now, which lands it; keeping it here would put an updated_at
-            # outside this window into this window's partition.
-            if "updated_at" in conversation and not in_window(_updated(conversation), start, end):
+            if summary.get("id") is None:
+                # Nothing to read in full; landing rejects it with the reason, visibly.
+                yield Extracted("conversations", summary, found_at)
                 continue
-            yield Extracted("conversations", conversation, _updated(conversation))
+            conversation = self._http.get_json("conversations", f"/conversations/{summary['id']}")
+            latest = _updated(conversation) if "updated_at" in conversation else found_at
+            # Updated again between the search and this read: it belongs to a later window
+            # now, which lands it; keeping it here would put an updated_at beyond this
+            # window's end into this window's partition.
+            if latest >= end:
+                continue
+            yield Extracted("conversations", conversation, max(latest, found_at))
 
     def extract_reference(self) -> Iterator[Extracted]:
         """All admins (teammates) and teams."""
@@ -127,7 +138,11 @@ class IntercomConnector:
         query = {
             "operator": "AND",
             "value": [
-                {"field": "updated_at", "operator": ">", "value": math.floor(start.timestamp()) - 1},
+                {
+                    "field": "updated_at",
+                    "operator": ">",
+                    "value": math.floor(start.timestamp()) - 1,
+                },
                 {"field": "updated_at", "operator": "<", "value": math.ceil(end.timestamp())},
             ],
         }

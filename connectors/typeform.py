@@ -6,7 +6,14 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.base import Extracted, check_window, in_window, keep_latest, parse_time, require_env
+from connectors.base import (
+    Extracted,
+    check_window,
+    event_time_in,
+    keep_latest,
+    record_time,
+    require_env,
+)
 from connectors.errors import ConfigError
 from connectors.http import HttpClient, check_base_url
 from connectors.intercom import BearerAuth
@@ -14,14 +21,12 @@ from connectors.intercom import BearerAuth
 ENV_BASE_URL, ENV_TOKEN, ENV_FORMS = "TYPEFORM_BASE_URL", "TYPEFORM_TOKEN", "TYPEFORM_FORM_IDS"
 DEFAULT_BASE_URL = "https://api.typeform.com"
 PAGE_SIZE = 1000  # the Responses API's maximum
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Typeform allows 2 requests a second per account; pacing ourselves avoids the 429s.
+MIN_INTERVAL = 0.5
 
 
 def _submitted(record: dict) -> datetime:
-    try:
-        return parse_time(record.get("submitted_at"))
-    except ValueError:
-        return EPOCH
+    return record_time(record, "submitted_at")
 
 
 def _response_id(record: dict) -> Any:
@@ -59,7 +64,7 @@ class TypeformConnector:
             auth=BearerAuth(token),
             auth_hint=f"check {ENV_TOKEN} (scopes responses:read and forms:read) and "
             f"that {ENV_FORMS} lists forms of that account",
-            **dict(http_options or {}),
+            **{"min_interval": MIN_INTERVAL, **dict(http_options or {})},
         )
 
     def __repr__(self) -> str:
@@ -95,8 +100,9 @@ class TypeformConnector:
         for form_id in self.form_ids:
             responses = keep_latest(self._responses(form_id, start, end), _response_id, _submitted)
             for response in responses:
-                if in_window(_submitted(response), start, end):
-                    yield Extracted("responses", response, _submitted(response), {"form_id": form_id})
+                at = event_time_in(_submitted(response), start, end)
+                if at is not None:
+                    yield Extracted("responses", response, at, {"form_id": form_id})
 
     def extract_reference(self) -> Iterator[Extracted]:
         """The definition (questions and their refs) of each configured form."""

@@ -8,23 +8,23 @@ everything else is small and read with ordinary pagination.
 import math
 import os
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from requests.auth import HTTPBasicAuth
 
 from connectors.base import (
+    EPOCH,
     Extracted,
     check_window,
-    in_window,
+    event_time_in,
     keep_latest,
-    parse_time,
+    record_time,
     require_env,
 )
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient, check_base_url
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN = "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"
 # A legacy CSAT rating is created when the survey is offered and updated when the customer
 # answers, which can happen until the ticket closes (at most 28 days after it is solved).
@@ -35,11 +35,7 @@ PAGE_SIZE = 100
 
 
 def _updated(record: dict) -> datetime:
-    """updated_at, or the epoch when absent (such a record is rejected at landing)."""
-    try:
-        return parse_time(record.get("updated_at"))
-    except ValueError:
-        return EPOCH
+    return record_time(record, "updated_at")
 
 
 class ZendeskConnector:
@@ -47,7 +43,14 @@ class ZendeskConnector:
 
     source = "zendesk"
     event_streams = ("tickets", "ticket_audits", "satisfaction_ratings")
-    reference_streams = ("users", "groups", "organizations", "schedules", "holidays", "sla_policies")
+    reference_streams = (
+        "users",
+        "groups",
+        "organizations",
+        "schedules",
+        "holidays",
+        "sla_policies",
+    )
 
     def __init__(
         self,
@@ -81,8 +84,8 @@ class ZendeskConnector:
         return cls(values[ENV_BASE_URL], values[ENV_EMAIL], values[ENV_TOKEN])
 
     def check(self) -> None:
-        """One cheap authenticated call (groups needs a valid agent token)."""
-        self._http.get_json("check", "/api/v2/groups.json", {"page[size]": 1})
+        """One cheap authenticated call; SLA policies are admin-only, like the exports we read."""
+        self._http.get_json("check", "/api/v2/slas/policies.json")
 
     def close(self) -> None:
         self._http.close()
@@ -91,16 +94,16 @@ class ZendeskConnector:
         """Tickets updated in [start, end), each ticket's audits, and CSAT ratings updated then."""
         check_window(start, end)
         exported = self._cursor_export("tickets", "tickets", start)
-        tickets = [t for t in keep_latest(exported, _id, _updated) if in_window(_updated(t), start, end)]
-        for ticket in tickets:
-            yield Extracted("tickets", ticket, _updated(ticket))
-        for ticket in tickets:
+        tickets = _in_window(keep_latest(exported, _id, _updated), start, end)
+        for ticket, at in tickets:
+            yield Extracted("tickets", ticket, at)
+        for ticket, at in tickets:
             if ticket.get("id") is None:
                 continue  # rejected at landing for its missing id; no audits to ask for
             for audit in self._audits(ticket["id"]):
-                yield Extracted("ticket_audits", audit, _updated(ticket))
-        for rating in self._satisfaction_ratings(start, end):
-            yield Extracted("satisfaction_ratings", rating, _updated(rating))
+                yield Extracted("ticket_audits", audit, at)
+        for rating, at in self._satisfaction_ratings(start, end):
+            yield Extracted("satisfaction_ratings", rating, at)
 
     def extract_reference(self) -> Iterator[Extracted]:
         """The whole history of users and organizations, and the current small tables."""
@@ -119,7 +122,9 @@ class ZendeskConnector:
                 yield Extracted(
                     "holidays", holiday, _updated(schedule), {"schedule_id": schedule["id"]}
                 )
-        for policy in self._next_page_list("sla_policies", "/api/v2/slas/policies.json", "sla_policies"):
+        for policy in self._next_page_list(
+            "sla_policies", "/api/v2/slas/policies.json", "sla_policies"
+        ):
             yield Extracted("sla_policies", policy, _updated(policy))
 
     def _cursor_export(self, stream: str, resource: str, start: datetime) -> Iterator[dict]:
@@ -130,10 +135,14 @@ class ZendeskConnector:
         """
         path = f"/api/v2/incremental/{resource}/cursor.json"
         page = self._http.get_json(stream, path, {"start_time": int(start.timestamp())})
+        seen: set[str | None] = set()
         while True:
             yield from page.get(resource) or []
             if page.get("end_of_stream", True):
                 return
+            if page.get("after_cursor") in seen:
+                raise _pagination_error(stream, path, "the same after_cursor twice")
+            seen.add(page.get("after_cursor"))
             if page.get("after_url"):
                 page = self._http.get_json(stream, page["after_url"])
             elif page.get("after_cursor"):
@@ -145,11 +154,18 @@ class ZendeskConnector:
         """Time-based incremental export: follow next_page until end_of_stream (may repeat ids)."""
         path = f"/api/v2/incremental/{resource}.json"
         page = self._http.get_json(resource, path, {"start_time": int(start.timestamp())})
+        seen: set[str] = set()
         while True:
             yield from page.get(resource) or []
-            if page.get("end_of_stream", True) or not page.get("next_page"):
+            next_page = page.get("next_page")
+            if page.get("end_of_stream", True) or not next_page:
                 return
-            page = self._http.get_json(resource, page["next_page"])
+            if next_page in seen:
+                # More records share one second than fit on a page: the export cannot
+                # advance, and looping would never end.
+                raise _pagination_error(resource, path, "the same next_page twice")
+            seen.add(next_page)
+            page = self._http.get_json(resource, next_page)
 
     def _next_page_list(self, stream: str, path: str, key: str) -> Iterator[dict]:
         """Offset-paginated list: follow next_page until it is null."""
@@ -166,31 +182,53 @@ class ZendeskConnector:
     def _cursor_pages(
         self, stream: str, path: str, key: str, params: dict[str, Any]
     ) -> Iterator[dict]:
-        """Cursor pagination: page[size], then links.next while meta.has_more."""
+        """Cursor pagination: page[size], then links.next while meta.has_more.
+
+        An endpoint that answers with offset pagination instead (no ``meta``, a
+        ``next_page`` URL; both are documented for these lists) is followed that way, so a
+        page is never silently the last one.
+        """
         page = self._http.get_json(stream, path, {**params, "page[size]": self.page_size})
+        seen: set[str] = set()
         while True:
             yield from page.get(key) or []
-            if not (page.get("meta") or {}).get("has_more"):
-                return
-            next_url = (page.get("links") or {}).get("next")
-            if not next_url:
-                raise _pagination_error(stream, path, "meta.has_more is true but links.next is null")
+            if "meta" in page:
+                if not (page.get("meta") or {}).get("has_more"):
+                    return
+                next_url = (page.get("links") or {}).get("next")
+                if not next_url:
+                    raise _pagination_error(stream, path, "meta.has_more but no links.next")
+            else:
+                next_url = page.get("next_page")
+                if not next_url:
+                    return
+            if next_url in seen:
+                raise _pagination_error(stream, path, "the same next page twice")
+            seen.add(next_url)
             page = self._http.get_json(stream, next_url)
 
     def _audits(self, ticket_id: int) -> Iterator[dict]:
         path = f"/api/v2/tickets/{ticket_id}/audits.json"
         return self._cursor_pages("ticket_audits", path, "audits", {})
 
-    def _satisfaction_ratings(self, start: datetime, end: datetime) -> list[dict]:
+    def _satisfaction_ratings(self, start: datetime, end: datetime) -> list[tuple[dict, datetime]]:
         params = {
             "start_time": int((start - CSAT_LOOKBACK).timestamp()),
             "end_time": math.ceil(end.timestamp()),
         }
         pages = self._cursor_pages(
-            "satisfaction_ratings", "/api/v2/satisfaction_ratings.json", "satisfaction_ratings", params
+            "satisfaction_ratings",
+            "/api/v2/satisfaction_ratings.json",
+            "satisfaction_ratings",
+            params,
         )
-        ratings = keep_latest(pages, _id, _updated)
-        return [r for r in ratings if in_window(_updated(r), start, end)]
+        return _in_window(keep_latest(pages, _id, _updated), start, end)
+
+
+def _in_window(records: list[dict], start: datetime, end: datetime) -> list[tuple[dict, datetime]]:
+    """The records updated in [start, end), each with its partition time."""
+    timed = ((record, event_time_in(_updated(record), start, end)) for record in records)
+    return [(record, at) for record, at in timed if at is not None]
 
 
 def _id(record: dict) -> Any:

@@ -100,12 +100,17 @@ def execute(request: RunRequest, settings: Settings) -> int:
         passed = sum(1 for e in evaluations if e.passed)
         failed = [e for e in evaluations if not e.passed]
         print(file=sys.stderr)
-        print(f"run {result.run_id} {'succeeded' if result.success else 'FAILED'} "
-              f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        print(
+            f"run {result.run_id} {'succeeded' if result.success else 'FAILED'} "
+            f"in {time.monotonic() - started:.0f} s",
+            file=sys.stderr,
+        )
         print(f"checks: {passed} passed, {len(failed)} failed", file=sys.stderr)
         for evaluation in failed[:20]:
-            print(f"  failed: {evaluation.asset_key.to_user_string()} "
-                  f"{evaluation.check_name}", file=sys.stderr)
+            print(
+                f"  failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}",
+                file=sys.stderr,
+            )
         if result.success:
             for line in mart_row_counts(settings):
                 print(line, file=sys.stderr)
@@ -118,8 +123,10 @@ def execute(request: RunRequest, settings: Settings) -> int:
                     print(f"  step {event.step_key} failed: {message}", file=sys.stderr)
         print(f"warehouse: {settings.warehouse}", file=sys.stderr)
         print(f"lake:      {settings.lake}", file=sys.stderr)
-        print("inspect:   dagster dev -w workspace.yaml  (DAGSTER_HOME="
-              f"{settings.dagster_home})", file=sys.stderr)
+        print(
+            f"inspect:   dagster dev -w workspace.yaml  (DAGSTER_HOME={settings.dagster_home})",
+            file=sys.stderr,
+        )
     return 0 if result.success and not failed else 1
 
 

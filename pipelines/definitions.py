@@ -9,8 +9,8 @@ import dagster as dg
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.raw.assets import RAW_ASSETS, RAW_GROUP
+from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
-from pipelines.partitions import DAILY_PARTITIONS
 from pipelines.settings import Settings
 
 SETTINGS = Settings.from_env()
@@ -29,7 +29,6 @@ RAW = dg.AssetSelection.groups(RAW_GROUP)
 csops_daily = dg.define_asset_job(
     DAILY_JOB_NAME,
     selection=ENABLED_RAW | MODELS,
-    partitions_def=DAILY_PARTITIONS,
     description="Land each enabled source's day, rebuild the models and run every check.",
 )
 
@@ -39,6 +38,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, csops_dbt_models],
+    asset_checks=RAW_CHECKS,
     jobs=[csops_daily],
     schedules=[daily_schedule],
     resources={"helpdesk": HelpdeskResource(), "dbt": dbt_resource()},

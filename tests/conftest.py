@@ -32,8 +32,10 @@ os.environ.update(
         "CSOPS_SOURCES": "demo",
     }
 )
+(_session_root / "dagster_home").mkdir()
+(_session_root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
 sys.path.insert(0, str(NETGUARD_DIR))
-import csops_netguard  # noqa: E402  (the guard must exist before anything connects)
+import csops_netguard  # the guard must exist before anything connects
 
 csops_netguard.install()
 

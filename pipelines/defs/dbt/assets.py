@@ -4,7 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
 from pipelines.partitions import DAILY_PARTITIONS, SINGLE_RUN

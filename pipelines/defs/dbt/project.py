@@ -15,8 +15,14 @@ MANIFEST_PATH = DBT_PROJECT.manifest_path
 
 # Files whose change makes the manifest stale. Parsing costs several seconds, so it is only
 # paid when one of them is newer than the manifest, not on every import of the definitions.
-_PROJECT_GLOBS = ("dbt_project.yml", "profiles.yml", "models/**/*", "macros/**/*", "seeds/**/*",
-                  "tests/**/*")
+_PROJECT_GLOBS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models/**/*",
+    "macros/**/*",
+    "seeds/**/*",
+    "tests/**/*",
+)
 
 
 def dbt_executable() -> str:
@@ -38,9 +44,20 @@ def ensure_manifest() -> Path:
         return MANIFEST_PATH
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
     proc = subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {DBT_PROJECT_DIR}:\n{proc.stdout}\n{proc.stderr}")

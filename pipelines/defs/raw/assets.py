@@ -73,7 +73,8 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
         days = days_between(first_day, last_day)
         connector_cls = CONNECTORS[source]
         progress = Progress(
-            source, len(days) * len(connector_cls.event_streams) + len(connector_cls.reference_streams)
+            source,
+            len(days) * len(connector_cls.event_streams) + len(connector_cls.reference_streams),
         )
         context.log.info(f"landing {source} {first_day}..{last_day} into {settings.lake}")
         with helpdesk.connector(source) as connector:

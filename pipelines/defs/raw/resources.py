@@ -18,7 +18,9 @@ def demo_config() -> SimConfig:
     defaults = SimConfig()
     return SimConfig(
         seed=int(os.environ.get("CSOPS_DEMO_SEED", defaults.seed)),
-        tickets_per_day=float(os.environ.get("CSOPS_DEMO_TICKETS_PER_DAY", defaults.tickets_per_day)),
+        tickets_per_day=float(
+            os.environ.get("CSOPS_DEMO_TICKETS_PER_DAY", defaults.tickets_per_day)
+        ),
         chats_per_day=float(os.environ.get("CSOPS_DEMO_CHATS_PER_DAY", defaults.chats_per_day)),
         agents=int(os.environ.get("CSOPS_DEMO_AGENTS", defaults.agents)),
     )

@@ -1,0 +1,1 @@
+"""Independent fakes of the vendors' APIs, written from their published references."""
