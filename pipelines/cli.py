@@ -76,7 +76,9 @@ def execute(request: RunRequest, settings: Settings) -> int:
     )
 
     from pipelines.definitions import DAILY_JOB_NAME, defs
+    from pipelines.progress import keep_terminal_for_progress
 
+    keep_terminal_for_progress()
     started = time.monotonic()
     mode = "demo (simulated org on 127.0.0.1)" if settings.demo else ", ".join(settings.sources)
     print(
@@ -168,6 +170,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return execute(request, settings)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check every configured source's connection: 0 when all pass, 1 when one fails."""
+    from connectors.errors import ConfigError
+    from pipelines.source_check import check_sources
+
+    settings = Settings.from_env()
+    try:
+        results = check_sources(settings)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for result in results:
+        print(result.line(), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if all(result.ok for result in results) else 1
+
+
 def cmd_simulate_api(args: argparse.Namespace) -> int:
     from pipelines.defs.raw.resources import demo_config
     from simulator.server import serve_forever
@@ -214,6 +231,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--days", type=int, default=90, help="number of days (default: 90)")
     demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser(
+        "check",
+        help="check the connection to every configured source and say what to fix",
+        description=(
+            "For each source in CSOPS_SOURCES, make one cheap authenticated call to every "
+            "endpoint the connector reads and report ok, or what is wrong (bad credentials, "
+            "missing permission, wrong base URL, unknown form id, unreachable) with the "
+            "environment variable to fix. Exit 0 when all pass, 1 when one fails, 2 when the "
+            "configuration is incomplete."
+        ),
+    )
+    check.set_defaults(func=cmd_check)
 
     sim = sub.add_parser(
         "simulate-api",

@@ -16,6 +16,11 @@ from connectors.base import Connector, Extracted
 from connectors.landing import LandingWriter, LandResult
 
 ProgressCallback = Callable[[str, str, date, int], None]
+ExtractCallback = Callable[[str, dict[str, int]], None]
+
+# How often extraction reports its running counts: often enough to show life on a slow API,
+# rarely enough that a million-record backfill does not spend its time printing.
+EXTRACT_REPORT_EVERY = 500
 
 
 def day_start(day: date) -> datetime:
@@ -45,6 +50,7 @@ def land_source_range(
     first_day: date,
     last_day: date,
     on_progress: ProgressCallback | None = None,
+    on_extract: ExtractCallback | None = None,
 ) -> SourceLandingSummary:
     """Land the days first_day..last_day (inclusive) of every stream of one connector."""
     start, end = day_start(first_day), day_start(last_day + timedelta(days=1))
@@ -52,7 +58,11 @@ def land_source_range(
     summary = SourceLandingSummary(connector.source)
 
     buckets: dict[tuple[str, date], list[Extracted]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     for item in connector.extract_events(start, end):
+        counts[item.stream] += 1
+        if on_extract and sum(counts.values()) % EXTRACT_REPORT_EVERY == 0:
+            on_extract(connector.source, dict(counts))
         day = item.event_time.astimezone(UTC).date()
         if not first_day <= day <= last_day:
             # The connector promises [start, end); a record outside it is a connector bug,
@@ -62,6 +72,8 @@ def land_source_range(
                 f"is outside the requested window {start.isoformat()}..{end.isoformat()}"
             )
         buckets[(item.stream, day)].append(item)
+    if on_extract:
+        on_extract(connector.source, dict(counts))
 
     for day in days_between(first_day, last_day):
         for stream in connector.event_streams:

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
 -- Reconciliation: every landed ticket and conversation appears in fct_contacts exactly once.
 with landed as (
     select 'ticket' as contact_type, cast(ticket_id as {{ dbt.type_string() }}) as contact_id

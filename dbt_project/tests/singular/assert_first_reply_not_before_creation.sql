@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
 -- A first reply (or first response) can never precede the contact's creation: a negative
 -- first reply time means a clock or a pairing is wrong.
 select

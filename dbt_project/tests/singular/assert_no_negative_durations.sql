@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_tickets'}}}) }}
 -- Durations are elapsed minutes: none may be negative.
 select ticket_key
 from {{ ref('fct_tickets') }}

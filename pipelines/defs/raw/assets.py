@@ -78,7 +78,9 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
         )
         context.log.info(f"landing {source} {first_day}..{last_day} into {settings.lake}")
         with helpdesk.connector(source) as connector:
-            summary = land_source_range(connector, writer, first_day, last_day, progress)
+            summary = land_source_range(
+                connector, writer, first_day, last_day, progress, progress.extracted
+            )
         context.log.info(progress.finish())
         for stream in _streams(source):
             yield dg.MaterializeResult(
