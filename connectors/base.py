@@ -22,11 +22,14 @@ class Connector(Protocol):
     """A source API read as day-windowed event streams plus fully-read reference streams."""
 
     source: str
+    base_url: str
     event_streams: tuple[str, ...]
     reference_streams: tuple[str, ...]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Connector": ...
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, http_options: Mapping[str, Any] | None = None
+    ) -> "Connector": ...
 
     def extract_events(self, start: datetime, end: datetime) -> Iterator[Extracted]: ...
 

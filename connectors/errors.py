@@ -16,12 +16,14 @@ class ConnectorError(Exception):
         stream: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.source = source
         self.stream = stream
         self.path = path
         self.status = status
+        self.code = code
 
 
 class ConfigError(ConnectorError):

@@ -10,14 +10,17 @@ are both bounded so that a broken source fails the run in minutes, not hours.
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from urllib3.exceptions import NameResolutionError
 
 from connectors.errors import ConfigError, ConnectorError
+from connectors.throttle import RateLimit
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -62,6 +65,7 @@ class HttpClient:
         *,
         auth_hint: str | None = None,
         min_interval: float = 0.0,
+        rate_limit: RateLimit | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.source = source
@@ -72,8 +76,10 @@ class HttpClient:
         self.backoff_base = backoff_base
         self.auth_hint = auth_hint or f"check the credentials configured for {source}"
         self.min_interval = min_interval
+        self.rate_limit = rate_limit
         self._sleep = sleep
         self._last_sent = float("-inf")
+        self._not_before = float("-inf")
         self._session = requests.Session()
         self._session.auth = auth
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -132,9 +138,10 @@ class HttpClient:
             except requests.Timeout:
                 problem, status = f"timed out after {self.timeout:g}s", None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                problem, status = f"connection failed ({type(exc).__name__})", None
+                problem, status = self._connection_problem(exc), None
             else:
                 status = response.status_code
+                self._throttle(stream, response)
                 if status in RETRY_STATUSES:
                     problem = f"returned HTTP {status}"
                     retry_after = _retry_after_seconds(response)
@@ -186,11 +193,38 @@ class HttpClient:
         )
 
     def _pace(self) -> None:
-        """Space requests min_interval apart: cheaper than being throttled with a 429."""
-        gap = self._last_sent + self.min_interval - time.monotonic()
+        """Space requests min_interval apart, and wait out a rate-limit budget running low:
+        both are cheaper than being throttled with a 429."""
+        ready = max(self._last_sent + self.min_interval, self._not_before)
+        gap = ready - time.monotonic()
         if gap > 0:
             self._sleep(gap)
+        self._not_before = float("-inf")
         self._last_sent = time.monotonic()
+
+    def _throttle(self, stream: str, response: requests.Response) -> None:
+        """Read the vendor's remaining budget from the answer; delay the next request if low."""
+        if self.rate_limit is None:
+            return
+        delay = self.rate_limit.delay(response.headers, time.time())
+        if delay > 0:
+            log.info(
+                "%s %s: rate-limit budget low, next request in %.1fs", self.source, stream, delay
+            )
+            self._not_before = max(self._not_before, time.monotonic() + delay)
+
+    def _connection_problem(self, exc: Exception) -> str:
+        """Say whether the host name is wrong or nothing listens there, from the cause chain.
+
+        requests' own message embeds the full URL with its query string: never reuse it.
+        """
+        parts = urlsplit(self.base_url)
+        causes = _causes(exc)
+        if any(isinstance(c, NameResolutionError | socket.gaierror) for c in causes):
+            return f"could not resolve host {parts.hostname} (connection failed)"
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return f"connection refused by {parts.netloc} (connection failed)"
+        return f"connection failed ({type(exc).__name__})"
 
     def _backoff(self, attempt: int) -> float:
         # Jitter spreads the retries of parallel runs so they do not hit the API in lockstep.
@@ -213,7 +247,22 @@ class HttpClient:
             stream=stream,
             path=path,
             status=status,
+            code=code,
         )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it wraps: args, urllib3's ``reason``, causes, contexts."""
+    found: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or any(current is f for f in found):
+            continue
+        found.append(current)
+        pending.extend(current.args)
+        pending.extend([getattr(current, "reason", None), current.__cause__, current.__context__])
+    return found
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:

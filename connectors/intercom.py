@@ -22,6 +22,7 @@ from connectors.base import (
     require_env,
 )
 from connectors.http import HttpClient, check_base_url
+from connectors.throttle import INTERCOM_RATE_LIMIT
 
 ENV_BASE_URL, ENV_TOKEN, ENV_VERSION = (
     "INTERCOM_BASE_URL",
@@ -77,25 +78,36 @@ class IntercomConnector:
             headers={"Intercom-Version": version},
             auth_hint=f"check {ENV_TOKEN} (the app needs read access to conversations, "
             "admins and teams)",
-            **dict(http_options or {}),
+            **{"rate_limit": INTERCOM_RATE_LIMIT, **dict(http_options or {})},
         )
 
     def __repr__(self) -> str:
         return f"IntercomConnector(base_url={self.base_url!r}, version={self.version!r})"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "IntercomConnector":
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, http_options: Mapping[str, Any] | None = None
+    ) -> "IntercomConnector":
         """Configure from INTERCOM_ACCESS_TOKEN, INTERCOM_BASE_URL and INTERCOM_VERSION."""
         env = os.environ if env is None else env
         token = require_env(cls.source, env, (ENV_TOKEN,))[ENV_TOKEN]
         base_url = env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL
         check_base_url(cls.source, base_url, ENV_BASE_URL)
         version = env.get(ENV_VERSION, "").strip() or DEFAULT_VERSION
-        return cls(token, base_url, version)
+        return cls(token, base_url, version, http_options=http_options)
 
     def check(self) -> None:
-        """One cheap authenticated call to an endpoint we read, so it checks that permission too."""
+        """One cheap call to each endpoint we read, so it checks every permission we need."""
+        self._http.get_json("check", "/admins")
         self._http.get_json("check", "/teams")
+        now = math.floor(datetime.now(UTC).timestamp())
+        query = {
+            "operator": "AND",
+            "value": [{"field": "updated_at", "operator": ">", "value": now - 60}],
+        }
+        self._http.post_json(
+            "check", "/conversations/search", {"query": query, "pagination": {"per_page": 1}}
+        )
 
     def close(self) -> None:
         self._http.close()

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from connectors.base import Connector
 from connectors.errors import ConfigError
@@ -17,9 +18,14 @@ CONNECTORS: dict[str, type[Connector]] = {
 
 
 def connectors_from_env(
-    sources: Iterable[str], env: Mapping[str, str] | None = None
+    sources: Iterable[str],
+    env: Mapping[str, str] | None = None,
+    http_options: Mapping[str, Any] | None = None,
 ) -> list[Connector]:
     """One configured connector per source name, before any request is made.
+
+    ``http_options`` tune every connector's HTTP client (a connection check wants few, short
+    attempts; a nightly run the patient defaults).
 
     Every problem (unknown names, missing or invalid variables of every source) is
     reported in one ConfigError, so a user fixes the environment in one pass.
@@ -36,7 +42,7 @@ def connectors_from_env(
     problems: list[ConfigError] = []
     for name in dict.fromkeys(names):
         try:
-            built.append(CONNECTORS[name].from_env(env))
+            built.append(CONNECTORS[name].from_env(env, http_options))
         except ConfigError as exc:
             problems.append(exc)
     if problems:

@@ -3,7 +3,7 @@
 import math
 import os
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import (
@@ -71,7 +71,9 @@ class TypeformConnector:
         return f"TypeformConnector(base_url={self.base_url!r}, form_ids={self.form_ids!r})"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "TypeformConnector":
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, http_options: Mapping[str, Any] | None = None
+    ) -> "TypeformConnector":
         """Configure from TYPEFORM_TOKEN, TYPEFORM_FORM_IDS and TYPEFORM_BASE_URL."""
         env = os.environ if env is None else env
         values = require_env(cls.source, env, (ENV_TOKEN, ENV_FORMS))
@@ -85,11 +87,18 @@ class TypeformConnector:
             )
         base_url = env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL
         check_base_url(cls.source, base_url, ENV_BASE_URL)
-        return cls(values[ENV_TOKEN], form_ids, base_url)
+        return cls(values[ENV_TOKEN], form_ids, base_url, http_options=http_options)
 
     def check(self) -> None:
-        """One cheap authenticated call: the first form's definition."""
-        self._http.get_json("check", f"/forms/{self.form_ids[0]}")
+        """Each configured form's definition (token, forms:read, the id exists in this
+        account; an unknown id answers 404 with code FORM_NOT_FOUND) and one of its
+        responses (responses:read)."""
+        for form_id in self.form_ids:
+            self._http.get_json("check", f"/forms/{form_id}")
+            # A recent since keeps the probe cheap: without one the API scans the form's history.
+            since = _typeform_time(datetime.now(UTC) - timedelta(hours=1))
+            params = {"page_size": 1, "since": since}
+            self._http.get_json("check", f"/forms/{form_id}/responses", params)
 
     def close(self) -> None:
         self._http.close()

@@ -24,6 +24,7 @@ from connectors.base import (
 )
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient, check_base_url
+from connectors.throttle import ZENDESK_RATE_LIMIT
 
 ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN = "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"
 # A legacy CSAT rating is created when the survey is offered and updated when the customer
@@ -68,20 +69,24 @@ class ZendeskConnector:
             self.base_url,
             auth=HTTPBasicAuth(f"{email}/token", api_token),
             auth_hint=f"check {ENV_EMAIL} and {ENV_TOKEN} (token active, user is an admin)",
-            **dict(http_options or {}),
+            **{"rate_limit": ZENDESK_RATE_LIMIT, **dict(http_options or {})},
         )
 
     def __repr__(self) -> str:
         return f"ZendeskConnector(base_url={self.base_url!r})"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "ZendeskConnector":
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, http_options: Mapping[str, Any] | None = None
+    ) -> "ZendeskConnector":
         """Configure from ZENDESK_BASE_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN."""
         values = require_env(
             cls.source, os.environ if env is None else env, (ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN)
         )
         check_base_url(cls.source, values[ENV_BASE_URL], ENV_BASE_URL)
-        return cls(values[ENV_BASE_URL], values[ENV_EMAIL], values[ENV_TOKEN])
+        return cls(
+            values[ENV_BASE_URL], values[ENV_EMAIL], values[ENV_TOKEN], http_options=http_options
+        )
 
     def check(self) -> None:
         """One cheap authenticated call; SLA policies are admin-only, like the exports we read."""

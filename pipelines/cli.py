@@ -121,8 +121,10 @@ def execute(request: RunRequest, settings: Settings) -> int:
                 if event.is_failure and event.step_key:
                     info = event.event_specific_data
                     error = getattr(info, "error", None)
-                    message = error.message.strip() if error else event.message
-                    print(f"  step {event.step_key} failed: {message}", file=sys.stderr)
+                    print(
+                        f"  step {event.step_key} failed: {_root_cause(error, event.message)}",
+                        file=sys.stderr,
+                    )
         print(f"warehouse: {settings.warehouse}", file=sys.stderr)
         print(f"lake:      {settings.lake}", file=sys.stderr)
         print(
@@ -130,6 +132,15 @@ def execute(request: RunRequest, settings: Settings) -> int:
             file=sys.stderr,
         )
     return 0 if result.success and not failed else 1
+
+
+def _root_cause(error, fallback: str | None) -> str:
+    """The innermost error of a Dagster step failure: the one that says what went wrong."""
+    if error is None:
+        return fallback or "unknown error"
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def mart_row_counts(settings: Settings) -> list[str]:

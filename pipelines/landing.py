@@ -75,6 +75,12 @@ def land_source_range(
     if on_extract:
         on_extract(connector.source, dict(counts))
 
+    # Every read happens before anything lands: a source that gives up part-way (a reference
+    # stream included) leaves the lake exactly as it was, never a partly landed range.
+    reference: dict[str, list[Extracted]] = defaultdict(list)
+    for item in connector.extract_reference():
+        reference[item.stream].append(item)
+
     for day in days_between(first_day, last_day):
         for stream in connector.event_streams:
             records = buckets.pop((stream, day), [])
@@ -91,9 +97,6 @@ def land_source_range(
             if on_progress:
                 on_progress(connector.source, stream, day, result.rows)
 
-    reference: dict[str, list[Extracted]] = defaultdict(list)
-    for item in connector.extract_reference():
-        reference[item.stream].append(item)
     for stream in connector.reference_streams:
         result = writer.land(
             connector.source,

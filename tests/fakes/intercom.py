@@ -22,6 +22,7 @@ class FakeIntercom(FakeAPI):
         self.conversations: list[dict] = []
         self.admins: list[dict] = []
         self.teams: list[dict] = []
+        self.newest_first = False  # the search's sort order is the API's choice, not ours
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == f"Bearer {self.token}"
@@ -54,7 +55,9 @@ class FakeIntercom(FakeAPI):
             )
 
         found = sorted(
-            (c for c in self.conversations if matches(c)), key=lambda c: (c["updated_at"], c["id"])
+            (c for c in self.conversations if matches(c)),
+            key=lambda c: (c["updated_at"], c["id"]),
+            reverse=self.newest_first,
         )
         pagination = body.get("pagination") or {}
         per_page = min(int(pagination.get("per_page", 20)), self.per_page_cap)

@@ -33,6 +33,13 @@ class Fault:
 Answer = tuple[int, dict[str, str], Any]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that timed out and hung up is part of the test, not an error to print."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 class FakeAPI:
     """Base fake: subclasses define ``authorized`` and ``route``."""
 
@@ -40,7 +47,11 @@ class FakeAPI:
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.slow: list[tuple[str, float]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.extra_headers: list[tuple[str, dict[str, str]]] = []
+        self.stalls: list[str] = []
+        self.stalled = threading.Event()
+        self._release = threading.Event()
+        self._server = QuietServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
@@ -55,6 +66,7 @@ class FakeAPI:
         return self
 
     def stop(self) -> None:
+        self._release.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -65,6 +77,14 @@ class FakeAPI:
     def slow_next(self, path_prefix: str, seconds: float) -> None:
         """Delay the next matching answer, to make the client time out."""
         self.slow.append((path_prefix, seconds))
+
+    def headers_next(self, path_prefix: str, headers: dict[str, str], times: int = 1) -> None:
+        """Add headers (rate-limit budgets) to the next matching answers."""
+        self.extra_headers.extend((path_prefix, headers) for _ in range(times))
+
+    def stall_next(self, path_prefix: str) -> None:
+        """Hold the next matching answer until the fake stops; ``stalled`` is set meanwhile."""
+        self.stalls.append(path_prefix)
 
     def calls(self, path_prefix: str) -> list[Request]:
         return [r for r in self.requests if r.path.startswith(path_prefix)]
@@ -77,6 +97,12 @@ class FakeAPI:
 
     def _answer(self, request: Request) -> tuple[int, dict[str, str], bytes]:
         self.requests.append(request)
+        for prefix in self.stalls:
+            if request.path.startswith(prefix):
+                self.stalls.remove(prefix)
+                self.stalled.set()
+                self._release.wait(timeout=60)
+                break
         for delay in self.slow:
             if request.path.startswith(delay[0]):
                 self.slow.remove(delay)
@@ -89,6 +115,11 @@ class FakeAPI:
         if not self.authorized(request.headers):
             return 401, {}, b'{"error":"Couldn\'t authenticate you"}'
         status, headers, payload = self.route(request)
+        for prefix, extra in self.extra_headers:
+            if request.path.startswith(prefix):
+                self.extra_headers.remove((prefix, extra))
+                headers = {**headers, **extra}
+                break
         return status, headers, json.dumps(payload).encode()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

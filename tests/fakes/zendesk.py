@@ -41,6 +41,9 @@ class FakeZendesk(FakeAPI):
         self.holidays: dict[int, list[dict]] = {}
         self.sla_policies: list[dict] = []
         self.ratings_use_offset_pages = False
+        # Zendesk orders cursor exports by an internal generated time, not updated_at: with
+        # this off, records are served in list order (as if generated in that order).
+        self.export_sorted = True
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == self.expected_auth
@@ -88,10 +91,9 @@ class FakeZendesk(FakeAPI):
             state = _uncursor(query["cursor"])
         else:
             state = {"start": int(query["start_time"]), "offset": 0}
-        matching = sorted(
-            (r for r in records if ts(r["updated_at"]) >= state["start"]),
-            key=lambda r: (ts(r["updated_at"]), r["id"]),
-        )
+        matching = [r for r in records if ts(r["updated_at"]) >= state["start"]]
+        if self.export_sorted:
+            matching.sort(key=lambda r: (ts(r["updated_at"]), r["id"]))
         chunk, following = page_of(matching, state["offset"], self.page_size)
         after = _cursor({**state, "offset": following or len(matching)})
         return (
