@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: setup demo test lint ui clean
+.PHONY: setup demo test lint ui bench clean
 
 # uv lives in its own small venv so `uv sync` can manage .venv exactly from uv.lock.
 $(UV):
@@ -32,6 +32,11 @@ lint: setup
 
 ui: setup
 	$(VENV)/bin/dagster dev -w workspace.yaml
+
+# Scale runs (benchmarks/README.md); installs the benchmark-only extra (dlt) first.
+bench: setup
+	$(UV) sync --frozen --extra dev --extra bench --python $(PYTHON)
+	$(VENV)/bin/python -m benchmarks.run --scale S
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
