@@ -8,6 +8,10 @@ conversations as (
     select * from {{ ref('fct_conversations') }}
 ),
 
+conversation_business_minutes as (
+    select * from {{ ref('int_intercom__conversation_business_minutes') }}
+),
+
 ticket_contacts as (
     select
         ticket_key as contact_key,
@@ -20,6 +24,7 @@ ticket_contacts as (
         agent_key,
         customer_key,
         first_reply_time_calendar_minutes as first_response_time_calendar_minutes,
+        first_reply_time_business_minutes as first_response_time_business_minutes,
         full_resolution_time_calendar_minutes as resolution_time_calendar_minutes,
         is_solved as is_resolved,
         last_solved_at as resolved_at,
@@ -32,8 +37,8 @@ ticket_contacts as (
 
 conversation_contacts as (
     select
-        conversation_key as contact_key,
-        conversation_id as contact_id,
+        conversations.conversation_key as contact_key,
+        conversations.conversation_id as contact_id,
         'conversation' as contact_type,
         'intercom' as source,
         created_at,
@@ -41,7 +46,8 @@ conversation_contacts as (
         team_key,
         agent_key,
         customer_key,
-        first_response_time_calendar_minutes,
+        conversations.first_response_time_calendar_minutes,
+        conversation_business_minutes.first_response_time_business_minutes,
         resolution_time_calendar_minutes,
         is_closed as is_resolved,
         last_closed_at as resolved_at,
@@ -51,6 +57,8 @@ conversation_contacts as (
         is_escalated,
         is_automated_resolution
     from conversations
+    left join conversation_business_minutes
+        on conversations.conversation_id = conversation_business_minutes.conversation_id
 ),
 
 unioned as (
@@ -72,6 +80,7 @@ final as (
         agent_key,
         customer_key,
         first_response_time_calendar_minutes,
+        first_response_time_business_minutes,
         resolution_time_calendar_minutes,
         is_resolved,
         resolved_at,

@@ -1,10 +1,15 @@
--- One row per Zendesk ticket: its current attributes and its calendar-minute KPIs.
+-- One row per Zendesk ticket: its current attributes and its calendar- and business-minute KPIs
+-- (business minutes on the ticket's schedule, int_zendesk__ticket_business_minutes).
 with tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
 ),
 
 metrics as (
     select * from {{ ref('int_zendesk__ticket_metrics') }}
+),
+
+business_metrics as (
+    select * from {{ ref('int_zendesk__ticket_business_minutes') }}
 ),
 
 users as (
@@ -32,11 +37,17 @@ final as (
         metrics.first_solved_at,
         metrics.last_solved_at,
         metrics.first_reply_time_calendar_minutes,
+        business_metrics.first_reply_time_business_minutes,
         metrics.first_resolution_time_calendar_minutes,
+        business_metrics.first_resolution_time_business_minutes,
         metrics.full_resolution_time_calendar_minutes,
+        business_metrics.full_resolution_time_business_minutes,
         metrics.requester_wait_time_calendar_minutes,
+        business_metrics.requester_wait_time_business_minutes,
         metrics.agent_wait_time_calendar_minutes,
+        business_metrics.agent_wait_time_business_minutes,
         metrics.on_hold_time_calendar_minutes,
+        business_metrics.on_hold_time_business_minutes,
         cast(metrics.public_agent_replies as integer) as public_agent_replies,
         cast(metrics.reopens as integer) as reopens,
         metrics.is_agent_initiated,
@@ -49,6 +60,8 @@ final as (
     from tickets
     inner join metrics
         on tickets.ticket_id = metrics.ticket_id
+    inner join business_metrics
+        on tickets.ticket_id = business_metrics.ticket_id
     left join users as requesters
         on tickets.requester_id = requesters.user_id
     left join ratings

@@ -1,7 +1,8 @@
 -- Daily support KPIs per channel and team (KPIS.md "Conformed contacts"). Each figure counts
 -- on its own date: created date for volume, automation, escalation and first response;
 -- resolution date (last solve or close) for resolutions, reopens, one-touch and resolution
--- time; the rating's date for CSAT; the end of the day for backlog. Every day from the first
+-- time; the rating's date for CSAT; the instance's date for SLA (fulfilment when achieved, the
+-- moment the target ran out when breached); the end of the day for backlog. Every day from the first
 -- landed window to as_of appears for every channel and team once it has had a contact, so a
 -- quiet day still shows its backlog.
 with contacts as (
@@ -18,6 +19,10 @@ intervals as (
 
 ratings as (
     select * from {{ ref('int_contact_csat_ratings') }}
+),
+
+sla_events as (
+    select * from {{ ref('fct_sla_events') }}
 ),
 
 as_of as (
@@ -89,7 +94,11 @@ created as (
         {{ csops.percentile_cont('first_response_time_calendar_minutes', 0.5) }}
             as first_response_time_median_calendar_minutes,
         {{ csops.percentile_cont('first_response_time_calendar_minutes', 0.9) }}
-            as first_response_time_p90_calendar_minutes
+            as first_response_time_p90_calendar_minutes,
+        {{ csops.percentile_cont('first_response_time_business_minutes', 0.5) }}
+            as first_response_time_median_business_minutes,
+        {{ csops.percentile_cont('first_response_time_business_minutes', 0.9) }}
+            as first_response_time_p90_business_minutes
     from contacts
     group by created_date, channel, team_key
 ),
@@ -125,6 +134,18 @@ csat as (
     group by {{ csops.to_reporting_date('ratings.rated_at') }}, contacts.channel, contacts.team_key
 ),
 
+sla as (
+    select
+        {{ csops.to_reporting_date('counted_at') }} as date_day,
+        channel,
+        team_key,
+        sum(case when status = 'achieved' then 1 else 0 end) as sla_achieved,
+        sum(case when status = 'breached' then 1 else 0 end) as sla_breached
+    from sla_events
+    where status in ('achieved', 'breached')
+    group by {{ csops.to_reporting_date('counted_at') }}, channel, team_key
+),
+
 -- A ticket is in the backlog when the status interval holding the instant is unsolved.
 backlog as (
     select
@@ -153,7 +174,11 @@ joined as (
         coalesce(created.automated_resolutions, 0) as automated_resolutions,
         created.first_response_time_median_calendar_minutes,
         created.first_response_time_p90_calendar_minutes,
+        created.first_response_time_median_business_minutes,
+        created.first_response_time_p90_business_minutes,
         resolved.resolution_time_median_calendar_minutes,
+        coalesce(sla.sla_achieved, 0) as sla_achieved,
+        coalesce(sla.sla_breached, 0) as sla_breached,
         coalesce(csat.csat_responses, 0) as csat_responses,
         coalesce(csat.csat_satisfied, 0) as csat_satisfied,
         coalesce(resolved.reopened, 0) as reopened,
@@ -173,6 +198,10 @@ joined as (
         on grid.date_day = csat.date_day
         and grid.channel = csat.channel
         and grid.team_key is not distinct from csat.team_key
+    left join sla
+        on grid.date_day = sla.date_day
+        and grid.channel = sla.channel
+        and grid.team_key is not distinct from sla.team_key
     left join backlog
         on grid.date_day = backlog.date_day
         and grid.channel = backlog.channel
@@ -194,7 +223,14 @@ final as (
         end as automated_resolution_rate,
         first_response_time_median_calendar_minutes,
         first_response_time_p90_calendar_minutes,
+        first_response_time_median_business_minutes,
+        first_response_time_p90_business_minutes,
         resolution_time_median_calendar_minutes,
+        cast(sla_achieved as integer) as sla_achieved,
+        cast(sla_breached as integer) as sla_breached,
+        case when sla_achieved + sla_breached > 0
+            then 100.0 * sla_achieved / (sla_achieved + sla_breached)
+        end as sla_attainment_pct,
         cast(csat_responses as integer) as csat_responses,
         cast(csat_satisfied as integer) as csat_satisfied,
         case when csat_responses > 0 then 100.0 * csat_satisfied / csat_responses end as csat_pct,
