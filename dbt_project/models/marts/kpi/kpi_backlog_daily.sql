@@ -1,0 +1,40 @@
+-- End-of-day backlog per team, priority and age bucket (KPIS.md "Backlog"): the tickets open
+-- at the last instant of each complete day, by how long they had existed by then. Team and
+-- priority are the ticket's current ones, as everywhere in the marts (fct_tickets), so the
+-- backlog of a day is restated when a ticket moves team or changes priority later.
+with open_ticket_days as (
+    select * from {{ ref('int_backlog__open_ticket_days') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+counted as (
+    select
+        open_ticket_days.date_day,
+        tickets.team_key,
+        tickets.priority,
+        open_ticket_days.age_bucket,
+        count(*) as open_tickets
+    from open_ticket_days
+    inner join tickets
+        on open_ticket_days.ticket_id = tickets.ticket_id
+    group by
+        open_ticket_days.date_day,
+        tickets.team_key,
+        tickets.priority,
+        open_ticket_days.age_bucket
+),
+
+final as (
+    select
+        date_day,
+        team_key,
+        priority,
+        age_bucket,
+        cast(open_tickets as integer) as open_tickets
+    from counted
+)
+
+select * from final

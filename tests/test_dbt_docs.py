@@ -1,0 +1,120 @@
+"""The marts are BI's contract: every mart declares and enforces its columns, every model and
+column is described, and `dbt docs generate` works offline."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from landing_fixtures import write_empty_streams
+
+PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+DBT = Path(sys.executable).with_name("dbt")
+
+# The tables and columns DESIGN.md's "Marts contract" promises to BI (names only).
+CONTRACT = {
+    "fct_tickets": "ticket_key ticket_id source created_at channel priority status team_key "
+    "agent_key customer_key first_reply_at first_solved_at last_solved_at "
+    "first_reply_time_calendar_minutes first_resolution_time_calendar_minutes "
+    "full_resolution_time_calendar_minutes agent_wait_time_calendar_minutes "
+    "on_hold_time_calendar_minutes public_agent_replies reopens is_agent_initiated is_solved "
+    "is_one_touch_resolution is_escalated is_automated_resolution csat_rating is_csat_satisfied",
+    "fct_conversations": "conversation_key conversation_id created_at channel team_key agent_key "
+    "customer_key first_admin_reply_at first_response_time_calendar_minutes "
+    "handle_time_calendar_minutes resolution_time_calendar_minutes is_closed "
+    "is_automated_resolution is_bot_involved reopens rating is_csat_satisfied sla_status",
+    "fct_contacts": "contact_key contact_id contact_type source created_at created_date channel "
+    "team_key agent_key customer_key first_response_time_calendar_minutes "
+    "resolution_time_calendar_minutes is_resolved resolved_at reopens is_one_touch_resolution "
+    "is_escalated is_automated_resolution",
+    "kpi_support_daily": "date_day channel team_key contacts_created contacts_resolved "
+    "automated_resolutions automated_resolution_rate resolution_time_median_calendar_minutes "
+    "csat_responses csat_satisfied csat_pct reopened reopen_rate one_touch_resolutions "
+    "one_touch_rate escalated escalation_rate backlog_open_end_of_day",
+}
+
+
+def dbt(*args: str, root: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "CSOPS_LAKE": str(root / "lake"),
+        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    return subprocess.run(
+        [
+            str(DBT),
+            *args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> tuple[dict, dict]:
+    root = tmp_path_factory.mktemp("docs")
+    write_empty_streams(root / "lake")
+    built = dbt("build", root=root)
+    assert built.returncode == 0, built.stdout[-6000:]
+    generated = dbt("docs", "generate", root=root)
+    assert generated.returncode == 0, generated.stdout[-6000:]
+    manifest = json.loads((root / "target" / "manifest.json").read_text())
+    catalog = json.loads((root / "target" / "catalog.json").read_text())
+    return manifest, catalog
+
+
+def models(manifest: dict) -> list[dict]:
+    return [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+
+
+def test_docs_generate_catalogs_every_mart_offline(docs, netguard_log):
+    manifest, catalog = docs
+    marts = {n["unique_id"] for n in models(manifest) if n["schema"] == "marts"}
+    assert marts and marts <= set(catalog["nodes"])
+    assert netguard_log.read_text() == ""
+
+
+def test_every_model_and_column_is_described(docs):
+    manifest, catalog = docs
+    for node in models(manifest):
+        assert node["description"].strip(), f"{node['name']} has no description"
+        documented = {
+            c.lower() for c, spec in node["columns"].items() if spec["description"].strip()
+        }
+        built = {c.lower() for c in catalog["nodes"].get(node["unique_id"], {}).get("columns", {})}
+        missing = sorted(built - documented)
+        assert not missing, f"{node['name']}: columns without a description: {missing}"
+
+
+def test_every_mart_enforces_a_contract_with_declared_types(docs):
+    manifest, _ = docs
+    for node in models(manifest):
+        if node["schema"] != "marts":
+            continue
+        assert node["config"]["contract"]["enforced"], f"{node['name']} contract not enforced"
+        untyped = [c for c, spec in node["columns"].items() if not spec.get("data_type")]
+        assert not untyped, f"{node['name']}: columns without data_type: {untyped}"
+
+
+def test_marts_keep_every_contract_column(docs):
+    manifest, catalog = docs
+    by_name = {n["name"]: n for n in models(manifest)}
+    for table, columns in CONTRACT.items():
+        node = by_name[table]
+        built = set(catalog["nodes"][node["unique_id"]]["columns"])
+        missing = sorted(set(columns.split()) - built)
+        assert not missing, f"{table} lost contract columns: {missing}"
