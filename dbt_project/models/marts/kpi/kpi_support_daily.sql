@@ -221,6 +221,13 @@ final as (
         case when contacts_created > 0
             then 100.0 * automated_resolutions / contacts_created
         end as automated_resolution_rate,
+        -- KPIS.md: estimated savings = automated resolutions x var cost_per_human_contact;
+        -- null while the var is unset rather than a made-up cost.
+        {% if var('cost_per_human_contact') is not none -%}
+        cast(automated_resolutions * {{ var('cost_per_human_contact') }} as double)
+        {%- else -%}
+        cast(null as double)
+        {%- endif %} as estimated_savings,
         first_response_time_median_calendar_minutes,
         first_response_time_p90_calendar_minutes,
         first_response_time_median_business_minutes,
