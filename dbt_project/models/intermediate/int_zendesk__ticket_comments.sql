@@ -25,7 +25,15 @@ with_author_role as (
     select
         comments.*,
         -- Unknown authors (deleted users, system ids such as -1) are not agents.
-        coalesce(users.is_agent, false) as is_agent_author
+        coalesce(users.is_agent, false) as is_agent_author,
+        -- An end user is a user whose role is end-user; a public comment by a trigger or an
+        -- automation (system author ids are negative) is neither agent nor end user, so it
+        -- never starts a requester's wait. An author missing from the users export is taken
+        -- as an end user when the id is a real user id.
+        case
+            when users.user_id is not null then lower(users.role) = 'end-user'
+            else comments.author_id > 0
+        end as is_end_user_author
     from comments
     left join users
         on comments.author_id = users.user_id
@@ -50,6 +58,7 @@ final as (
         author_id,
         is_public,
         is_agent_author,
+        coalesce(is_end_user_author, false) as is_end_user_author,
         is_public and is_agent_author as is_public_agent_comment,
         comment_index,
         comment_index = 1 as is_opening_comment

@@ -31,7 +31,7 @@ segment_waits as (
         segment_index,
         min(created_at) as first_end_user_comment_at
     from public_comments
-    where not is_agent_author
+    where is_end_user_author
     group by ticket_id, segment_index
 ),
 
