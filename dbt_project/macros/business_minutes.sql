@@ -22,12 +22,11 @@
                 or business_intervals.{{ end_column }} is null
                 then cast(null as double)
             -- Only matched windows count: some warehouses' greatest/least skip nulls.
-            else coalesce(sum(case when business_windows.schedule_id is not null then
-                {{ csops.minutes_between(
+            else coalesce({{ csops.exact_minutes('sum(case when business_windows.schedule_id is not null then '
+                ~ csops.minutes_between(
                     'greatest(business_intervals.' ~ start_column ~ ', business_windows.window_start)',
                     'least(business_intervals.' ~ end_column ~ ', business_windows.window_end)'
-                ) }}
-            end), 0.0)
+                ) ~ ' end)') }}, 0.0)
         end as business_minutes
     from {{ intervals_relation }} as business_intervals
     left join {{ windows_relation }} as business_windows

@@ -149,11 +149,12 @@ final as (
         window_start,
         window_end,
         {{ csops.minutes_between('window_start', 'window_end') }} as window_minutes,
-        coalesce(sum({{ csops.minutes_between('window_start', 'window_end') }}) over (
+        coalesce({{ csops.exact_minutes(
+            'sum(' ~ csops.minutes_between('window_start', 'window_end') ~ ') over (
             partition by schedule_id
             order by window_start
             rows between unbounded preceding and 1 preceding
-        ), 0.0) as cumulative_minutes_before,
+        )') }}, 0.0) as cumulative_minutes_before,
         lead(window_start) over (
             partition by schedule_id order by window_start
         ) as next_window_start

@@ -95,11 +95,11 @@ pivoted as (
             as first_resolution_time_business_minutes,
         max(case when measure = 'full_resolution' then business_minutes end)
             as full_resolution_time_business_minutes,
-        sum(case when measure = 'requester_wait' then business_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when measure = 'requester_wait' then business_minutes else 0 end)") }}
             as requester_wait_time_business_minutes,
-        sum(case when measure = 'agent_wait' then business_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when measure = 'agent_wait' then business_minutes else 0 end)") }}
             as agent_wait_time_business_minutes,
-        sum(case when measure = 'on_hold' then business_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when measure = 'on_hold' then business_minutes else 0 end)") }}
             as on_hold_time_business_minutes
     from measured
     group by ticket_id

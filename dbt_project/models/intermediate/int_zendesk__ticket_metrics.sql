@@ -51,11 +51,11 @@ status_summary as (
         sum(case when is_reopen then 1 else 0 end) as reopens,
         min(case when is_solve then valid_from end) as first_solved_at,
         max(case when is_solve then valid_from end) as last_solved_at,
-        sum(case when status in ('new', 'open', 'hold') then duration_calendar_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when status in ('new', 'open', 'hold') then duration_calendar_minutes else 0 end)") }}
             as requester_wait_time_calendar_minutes,
-        sum(case when status = 'pending' then duration_calendar_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when status = 'pending' then duration_calendar_minutes else 0 end)") }}
             as agent_wait_time_calendar_minutes,
-        sum(case when status = 'hold' then duration_calendar_minutes else 0 end)
+        {{ csops.exact_minutes("sum(case when status = 'hold' then duration_calendar_minutes else 0 end)") }}
             as on_hold_time_calendar_minutes
     from intervals
     group by ticket_id

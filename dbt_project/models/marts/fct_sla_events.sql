@@ -157,11 +157,11 @@ wait_progress as (
 wait_cumulative as (
     select
         *,
-        coalesce(sum(interval_minutes) over (
+        coalesce({{ csops.exact_minutes('sum(interval_minutes) over (
             partition by sla_event_key
             order by started_at, interval_index
             rows between unbounded preceding and 1 preceding
-        ), 0.0) as minutes_before
+        )') }}, 0.0) as minutes_before
     from wait_progress
 ),
 
