@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_agent_weekly'}}}) }}
 -- A week's scorecard counts exactly the acts of its seven days: the weekly counts equal the sums
 -- of fct_agent_daily over the week (only medians are recomputed rather than summed), and the
 -- subsets never exceed their totals.

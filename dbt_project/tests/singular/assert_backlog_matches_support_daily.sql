@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_backlog_daily'}}}) }}
 -- The backlog by team, priority and age adds up to the daily support backlog: both count the
 -- tickets open at the last instant of each complete day, so a difference means one of them
 -- reads the status history differently.

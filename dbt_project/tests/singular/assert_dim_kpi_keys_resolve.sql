@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_support_daily'}}}) }}
 -- Relationships from the reply, agent and KPI marts to the dimensions: every agent, team,
 -- channel and day a dashboard slices by has its dimension row.
 with agent_keys as (

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_survey_responses'}}}) }}
 -- Feedback invariants (issue 3 item 6): every score lies on its scale, NPS within -100..100,
 -- the CES mean within 1..7, and each KPI row holds only its survey type's figures.
 with responses as (

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_tickets'}}}) }}
 -- Status history covers a ticket's whole life without gaps or overlaps (issue 3 item 6): the
 -- durations of its status intervals add up to created_at -> as_of. A gap would hide time from
 -- every wait and backlog figure; an overlap would count it twice. The tolerance absorbs the
