@@ -118,3 +118,15 @@ def test_marts_keep_every_contract_column(docs):
         built = set(catalog["nodes"][node["unique_id"]]["columns"])
         missing = sorted(set(columns.split()) - built)
         assert not missing, f"{table} lost contract columns: {missing}"
+
+
+def test_every_singular_test_over_several_models_names_the_one_it_guards(docs):
+    """Otherwise dagster-dbt reports it as an observation, not an asset check in the UI."""
+    manifest, _ = docs
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or "singular" not in node["original_file_path"]:
+            continue
+        models = [d for d in node["depends_on"]["nodes"] if d.startswith("model.")]
+        if len(models) > 1:
+            ref = node["config"].get("meta", {}).get("dagster", {}).get("ref", {})
+            assert ref.get("name"), f"{node['name']} does not name the model it guards"
