@@ -43,6 +43,7 @@ class Schedule:
     created_at: datetime
     _closed_dates: frozenset[date] = field(init=False, repr=False, compare=False)
     _windows: dict = field(init=False, repr=False, compare=False)
+    _zone: ZoneInfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         closed = set()
@@ -54,11 +55,12 @@ class Schedule:
         object.__setattr__(self, "_closed_dates", frozenset(closed))
         # Open windows per local date, memoised: agents' reply times query them constantly.
         object.__setattr__(self, "_windows", {})
+        object.__setattr__(self, "_zone", ZoneInfo(RAILS_TO_IANA[self.rails_zone]))
 
     @property
     def zone(self) -> ZoneInfo:
         """The schedule's IANA zone."""
-        return ZoneInfo(RAILS_TO_IANA[self.rails_zone])
+        return self._zone
 
     def local_weekday(self, moment: datetime) -> int:
         """Sunday-based weekday (0 = Sunday) of `moment` in the schedule's zone."""

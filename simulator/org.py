@@ -92,6 +92,21 @@ class SupportOrg:
             self._tickets[day] = found
         return found
 
+    def forget_day(self, day: date) -> None:
+        """Drop the cached history of contacts created on `day`.
+
+        The API server keeps every generated day (windows overlap, and regenerating is
+        slow); the bulk path reads each creation day once, and forgetting it keeps a year's
+        generation within a flat amount of memory. A later query regenerates the same day.
+        """
+        for cache in (
+            self._tickets,
+            self._ticket_views,
+            self._conversations,
+            self._conversation_views,
+        ):
+            cache.pop(day, None)
+
     def _tickets_visible(self, day: date) -> list[TicketView]:
         found = self._ticket_views.get(day)
         if found is None:

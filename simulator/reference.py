@@ -8,6 +8,7 @@ pipeline can match one person across sources.
 """
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -26,6 +27,8 @@ REGION_ZONES = {
     "APAC": "Sydney",
 }
 REGION_SHARE = (("Americas", 0.5), ("EMEA", 0.35), ("APAC", 0.15))
+# Running sums of the shares: choices() draws the same with them and skips re-summing.
+_REGION_CUMULATIVE = list(itertools.accumulate(share for _, share in REGION_SHARE))
 SYSTEM_AUTHOR_ID = -1  # Zendesk's author id for triggers and automations
 
 _FIRST = (
@@ -264,10 +267,21 @@ class Directory:
     def team_for_region(self, region: str) -> Team:
         return self.team_by_name[f"Tier 1 {region}"]
 
+    @cached_property
+    def _agents_by_team(self) -> dict[int, list[Agent]]:
+        # Keyed by the team object's identity, as pick_agent compares teams; each list
+        # keeps the directory's agent order, so the draws below are unchanged.
+        teams: dict[int, list[Agent]] = {id(team): [] for team in self.teams}
+        for agent in self.agents:
+            teams[id(agent.team)].append(agent)
+        return teams
+
     def pick_agent(self, rng: Random, team: Team, moment: datetime) -> Agent:
         """An agent of `team` working at `moment` (falls back to anyone active)."""
-        active = [a for a in self.agents if a.team is team and a.active_at(moment)]
-        on_shift = [a for a in active if team.schedule.local_weekday(moment) in a.shift_days]
+        members = self._agents_by_team.get(id(team), [])
+        active = [a for a in members if a.active_at(moment)]
+        weekday = team.schedule.local_weekday(moment)
+        on_shift = [a for a in active if weekday in a.shift_days]
         pool = on_shift or active or [a for a in self.agents if a.active_at(moment)]
         if not pool:
             raise RuntimeError(f"no active agent at {moment}: the directory has none employed")
@@ -289,7 +303,7 @@ class Directory:
     def _make_customer(self, index: int) -> Customer:
         rng = rng_for(self.seed, "customer", index)
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        region = rng.choices(REGIONS, weights=[w for _, w in REGION_SHARE])[0]
+        region = rng.choices(REGIONS, cum_weights=_REGION_CUMULATIVE)[0]
         organization = (
             self.organizations[rng.randrange(len(self.organizations))]
             if rng.random() < 0.6

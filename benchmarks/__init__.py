@@ -1,0 +1,1 @@
+"""Scale benchmarks of csops: landing, models and checks on simulated history (README.md)."""

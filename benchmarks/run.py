@@ -1,0 +1,199 @@
+"""Run one benchmark scale end to end and record how fast and how big it is (issue 4).
+
+    .venv/bin/python -m benchmarks.run --scale S|M|L [--work DIR] [--workers N]
+
+Lands the scale's history through the simulator's bulk path into a fresh lake, measures
+the scan floor, runs `dbt build` and the raw checks, then lands one more day and rebuilds
+(the incremental case). Results go to benchmarks/results/<scale>-<date>.json and a summary
+table is printed. Figures are written down, never asserted: see benchmarks/RESULTS.md.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.measure import (
+    MemorySampler,
+    Timer,
+    disk_bytes,
+    load_average,
+    machine,
+    rusage_peaks,
+)
+from benchmarks.scales import SCALES, Scale
+from benchmarks.stages import Workspace, dbt_build, land, raw_checks, scan_floor
+
+BENCHMARKS = Path(__file__).resolve().parent
+RESULTS_DIR = BENCHMARKS / "results"
+# The issue's targets, checked against M (a smaller scale just reports them).
+TARGETS = {
+    "end_to_end_seconds": 300,
+    "peak_rss_gib": 4.0,
+    "incremental_seconds": 60,
+    "dbt_floor_multiple": 10,
+    "checks_share_pct": 15,
+}
+
+
+def _fresh(workspace: Workspace) -> None:
+    """Remove what an earlier run of this scale left, and only that."""
+    workspace.root.mkdir(parents=True, exist_ok=True)
+    for directory in (workspace.lake, workspace.dbt_target, workspace.root / "dbt_logs"):
+        shutil.rmtree(directory, ignore_errors=True)
+    for suffix in ("", ".wal"):
+        Path(f"{workspace.warehouse}{suffix}").unlink(missing_ok=True)
+
+
+def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
+    """Every measurement of one scale, as the JSON document written to results/."""
+    _fresh(workspace)
+    sampler = MemorySampler().start()
+    timer = Timer()
+    started = time.perf_counter()
+    config = scale.config(scale.last_day)
+    with timer.phase("land", sampler):
+        landed = land(config, workspace.lake, scale.first_day, scale.last_day, workers)
+    with timer.phase("scan_floor", sampler):
+        floor = scan_floor(workspace.lake)
+    with timer.phase("dbt_build", sampler):
+        build = dbt_build(workspace)
+    with timer.phase("checks", sampler):
+        checks = raw_checks(workspace.lake, scale.first_day, scale.last_day)
+    end_to_end = timer.seconds["land"] + timer.seconds["dbt_build"] + timer.seconds["checks"]
+
+    day = scale.extra_day
+    with timer.phase("incremental_land", sampler):
+        extra = land(scale.config(day), workspace.lake, day, day, workers)
+    with timer.phase("incremental_dbt_build", sampler):
+        extra_build = dbt_build(workspace)
+    with timer.phase("incremental_checks", sampler):
+        extra_checks = raw_checks(workspace.lake, day, day)
+    sampler.stop()
+
+    incremental = (
+        timer.seconds["incremental_land"]
+        + timer.seconds["incremental_dbt_build"]
+        + timer.seconds["incremental_checks"]
+    )
+    peak = max(sampler.peak_bytes, *rusage_peaks().values())
+    return {
+        "scale": scale.name,
+        "description": scale.describe(),
+        "range": [scale.first_day.isoformat(), scale.last_day.isoformat()],
+        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "workers": workers,
+        "load_average_before": timer.load_before,
+        "seconds": timer.seconds,
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "end_to_end_seconds": round(end_to_end, 2),
+        "landed": {
+            "records": landed.total,
+            "records_per_second": round(landed.total / timer.seconds["land"]),
+            "per_stream": dict(landed.rows),
+        },
+        "scan_floor": floor,
+        "dbt_build": build,
+        "dbt_floor_multiple": round(timer.seconds["dbt_build"] / max(floor["seconds"], 0.01), 1),
+        "checks": checks,
+        "checks_share_pct": round(100 * timer.seconds["checks"] / end_to_end, 1),
+        "incremental": {
+            "day": day.isoformat(),
+            "records": extra.total,
+            "seconds": round(incremental, 2),
+            "land_seconds": timer.seconds["incremental_land"],
+            "dbt_build": extra_build,
+            "checks": extra_checks,
+        },
+        "memory": {
+            "peak_rss_bytes": peak,
+            "peak_rss_gib": round(peak / 2**30, 2),
+            "sampled_tree_peak_bytes": sampler.peak_bytes,
+            "sampled_phase_peaks_bytes": sampler.phase_peaks,
+            **rusage_peaks(),
+        },
+        "disk": {
+            "lake_bytes": disk_bytes(workspace.lake),
+            "warehouse_bytes": disk_bytes(workspace.warehouse),
+        },
+    }
+
+
+def targets(result: dict) -> dict[str, dict]:
+    """Each target of the issue beside the figure measured, met or not."""
+    measured = {
+        "end_to_end_seconds": result["end_to_end_seconds"],
+        "peak_rss_gib": result["memory"]["peak_rss_gib"],
+        "incremental_seconds": result["incremental"]["seconds"],
+        "dbt_floor_multiple": result["dbt_floor_multiple"],
+        "checks_share_pct": result["checks_share_pct"],
+    }
+    return {
+        name: {"target": limit, "measured": measured[name], "met": measured[name] <= limit}
+        for name, limit in TARGETS.items()
+    }
+
+
+def summary_table(result: dict) -> str:
+    """The figures a reader wants first, one per line."""
+    build, extra = result["dbt_build"], result["incremental"]
+    slowest = ", ".join(
+        f"{m['unique_id'].rsplit('.', 1)[-1]} {m['seconds']}s" for m in build["slowest_models"]
+    )
+    incremental = (
+        f"{extra['seconds']} (land {extra['land_seconds']}, "
+        f"dbt {extra['dbt_build']['seconds']}, checks {extra['checks']['seconds']})"
+    )
+    rows = [
+        ("scale", f"{result['scale']}: {result['description']}"),
+        ("load average before land", " ".join(map(str, result["load_average_before"]["land"]))),
+        ("records landed", f"{result['landed']['records']:,}"),
+        ("land seconds", result["seconds"]["land"]),
+        ("records landed / s", f"{result['landed']['records_per_second']:,}"),
+        ("scan floor seconds", result["scan_floor"]["seconds"]),
+        ("dbt build seconds", f"{build['seconds']} (exit {build['returncode']})"),
+        ("dbt build / floor", f"{result['dbt_floor_multiple']} x"),
+        ("slowest models", slowest or "-"),
+        ("check seconds", f"{result['checks']['seconds']} ({result['checks_share_pct']} %)"),
+        ("end to end seconds", result["end_to_end_seconds"]),
+        ("wall seconds (all)", result["wall_seconds"]),
+        ("peak RSS GiB", result["memory"]["peak_rss_gib"]),
+        ("lake MiB", round(result["disk"]["lake_bytes"] / 2**20, 1)),
+        ("warehouse MiB", round(result["disk"]["warehouse_bytes"] / 2**20, 1)),
+        ("one more day seconds", incremental),
+    ]  # fmt: skip
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), required=True)
+    parser.add_argument("--work", type=Path, help="workspace (default benchmarks/work/<scale>)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="bulk landing processes"
+    )
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    workspace = Workspace((args.work or BENCHMARKS / "work" / scale.name).resolve())
+    print(f"benchmark {scale.name}: {scale.describe()}; load {load_average()}", flush=True)
+    result = run_scale(scale, workspace, args.workers)
+    result["targets"] = targets(result)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"{scale.name}-{datetime.now(UTC):%Y-%m-%d}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(summary_table(result))
+    print(f"results: {out}")
+    if result["dbt_build"]["returncode"] != 0:
+        print(f"dbt build failed: see {result['dbt_build']['log']}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

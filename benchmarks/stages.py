@@ -1,0 +1,187 @@
+"""The stages a benchmark times: land, scan floor, dbt build, raw checks.
+
+Each stage runs the project's own code the way a nightly run does (the bulk landing path
+instead of HTTP, the real dbt project in a subprocess, the real raw-check functions), so
+the figures measure the pipeline, not a model of it.
+"""
+
+import importlib
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from connectors.landing import STREAMS, LandingWriter
+from simulator.bulk import BulkSummary, land_history
+from simulator.org import SimConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+WAREHOUSE_NAME = "warehouse.duckdb"  # dbt-duckdb names the catalog after the file's stem
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where one scale's lake, warehouse and dbt output live (benchmarks/work/<scale>)."""
+
+    root: Path
+
+    @property
+    def lake(self) -> Path:
+        return self.root / "lake"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / WAREHOUSE_NAME
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / "dbt_target"
+
+    def env(self) -> dict[str, str]:
+        """The process environment that points the project at this workspace."""
+        return {
+            **os.environ,
+            "CSOPS_LAKE": str(self.lake),
+            "CSOPS_WAREHOUSE": str(self.warehouse),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        }
+
+
+def land(
+    config: SimConfig, lake: Path, first_day: date, last_day: date, workers: int
+) -> BulkSummary:
+    """Land the days through the bulk path, every stream given its empty placeholder first."""
+    LandingWriter(lake).ensure_streams()
+    return land_history(config, lake, first_day, last_day, datetime.now(UTC), workers=workers)
+
+
+def scan_floor(lake: Path) -> dict:
+    """One DuckDB pass over every landed file: the least any transformation must read.
+
+    Counts rows and the longest `_raw` per stream, which forces every row group of every
+    file to be read and decompressed, as a model reading `_raw` must.
+    """
+    parts = [
+        f"select '{source}/{stream}' as stream, count(*) as rows, max(length(_raw)) as widest "
+        f"from read_parquet('{lake / source / stream}/*/*.parquet', union_by_name = true)"
+        for source, stream in STREAMS
+    ]
+    started = time.perf_counter()
+    with duckdb.connect() as con:
+        rows = con.sql(" union all ".join(parts)).fetchall()
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 2),
+        "rows": sum(row[1] for row in rows),
+        "per_stream": {row[0]: row[1] for row in rows},
+    }
+
+
+def dbt_build(workspace: Workspace) -> dict:
+    """`dbt build` of the project against this workspace; seconds, status and node timings.
+
+    target/ and logs/ go into the workspace, so a benchmark never overwrites the
+    manifest another dbt run in the project tree is using.
+    """
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt),
+        "build",
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(workspace.dbt_target),
+        "--log-path",
+        str(workspace.root / "dbt_logs"),
+    ]
+    started = time.perf_counter()
+    finished = subprocess.run(
+        command,
+        env=workspace.env(),
+        cwd=DBT_PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,  # a failed build is a result to record, with its log, not a crash
+    )
+    seconds = time.perf_counter() - started
+    (workspace.root / "dbt_build.log").write_text(finished.stdout + finished.stderr)
+    nodes = _node_timings(workspace.dbt_target / "run_results.json")
+    # dbt's own figure for running the nodes, without process start, parsing and compiling.
+    executed = re.search(r"Finished running .* \((\d+(?:\.\d+)?)s\)", finished.stdout)
+    failed = [n for n in nodes if n["status"] not in ("success", "pass", "warn", "skipped")]
+    return {
+        "seconds": round(seconds, 2),
+        "execution_seconds": float(executed[1]) if executed else None,
+        "returncode": finished.returncode,
+        "nodes": len(nodes),
+        "failed_nodes": [n["unique_id"] for n in failed],
+        "model_seconds": round(sum(n["seconds"] for n in nodes if _is_model(n)), 2),
+        "test_seconds": round(sum(n["seconds"] for n in nodes if not _is_model(n)), 2),
+        "slowest_models": sorted(
+            (n for n in nodes if _is_model(n)), key=lambda n: n["seconds"], reverse=True
+        )[:3],
+        "log": str(workspace.root / "dbt_build.log"),
+    }
+
+
+def _is_model(node: dict) -> bool:
+    return node["unique_id"].startswith("model.")
+
+
+def _node_timings(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text()).get("results", [])
+    return [
+        {
+            "unique_id": r["unique_id"],
+            "status": r["status"],
+            "seconds": round(float(r.get("execution_time") or 0.0), 2),
+        }
+        for r in results
+    ]
+
+
+def raw_checks(lake: Path, first_day: date, last_day: date) -> dict:
+    """Every stream's Great Expectations suite over the range, as the raw checks run it.
+
+    In a child process, as a Dagster step runs it: the frames of a year of audits take
+    gigabytes that Python keeps after use, and held by the harness they would be counted
+    in the peak memory of the dbt build that follows.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_raw_checks, lake, first_day, last_day).result()
+
+
+def _raw_checks(lake: Path, first_day: date, last_day: date) -> dict:
+    from pipelines.quality import read_landed, validate_frame
+
+    started = time.perf_counter()
+    # Importing Great Expectations costs seconds on every run, whatever the volume: timed
+    # apart so that it is not mistaken for validation work.
+    importlib.import_module("great_expectations")
+    imported = time.perf_counter() - started
+    results = {}
+    for source, stream in STREAMS:
+        frame = read_landed(lake, source, stream, first_day, last_day)
+        result = validate_frame(source, stream, frame)
+        results[f"{source}/{stream}"] = {"rows": result.rows, "success": result.success}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "import_seconds": round(imported, 2),
+        "all_passed": all(r["success"] for r in results.values()),
+        "streams": results,
+    }
