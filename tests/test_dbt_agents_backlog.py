@@ -7,9 +7,6 @@ schedule, so business minutes equal calendar minutes (KPIS.md "Business hours").
 expected value is computed by hand below; dbt runs once for the module.
 """
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +14,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from dbt_runner import build_warehouse, rows
 from landing_fixtures import (
     ADMIN_BOB,
     AGENT_ALICE,
@@ -36,8 +34,6 @@ from landing_fixtures import (
     write_empty_streams,
 )
 
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 # The marts under test and every model they read, plus the dimensions their keys must resolve
 # to and kpi_support_daily, whose backlog the backlog mart must add up to.
 SELECTION = [
@@ -329,48 +325,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     root = tmp_path_factory.mktemp("dbt_agents")
     lake = root / "lake"
     write_agents_backlog_scenario(lake)
-    env = {
-        **os.environ,
-        "CSOPS_LAKE": str(lake),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    result = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-            "--select",
-            *SELECTION,
-            # Only the tests whose every parent is built: another area's tests stay out.
-            "--indirect-selection",
-            "cautious",
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    connection = build_warehouse(
+        root, lake, "--select", *SELECTION, "--indirect-selection", "cautious"
     )
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    connection.execute("set TimeZone = 'UTC'")
     yield connection
     connection.close()
-
-
-def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts."""
-    cursor = connection.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def zendesk_agent(user_id: int) -> str:

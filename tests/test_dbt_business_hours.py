@@ -7,9 +7,6 @@ stays readable), open Monday to Friday 09:00-17:00, closed on the holiday Wednes
 module.
 """
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,10 +14,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from dbt_runner import build_warehouse, rows
 from landing_fixtures import at, write_batch, write_support_scenario
-
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 
 # Monday .. Friday 09:00-17:00 as minutes from Sunday 00:00 local: day x 1440 + 540 .. + 1020.
 WEEKDAY_HOURS = [{"start_time": d * 1440 + 540, "end_time": d * 1440 + 1020} for d in range(1, 6)]
@@ -115,43 +110,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     root = tmp_path_factory.mktemp("dbt_business_hours")
     lake = root / "lake"
     write_business_hours_scenario(lake)
-    env = {
-        **os.environ,
-        "CSOPS_LAKE": str(lake),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    result = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    connection.execute("set TimeZone = 'UTC'")
+    connection = build_warehouse(root, lake)
     yield connection
     connection.close()
-
-
-def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts."""
-    cursor = connection.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def by_ticket(connection: duckdb.DuckDBPyConnection, column: str) -> dict[int, Any]:

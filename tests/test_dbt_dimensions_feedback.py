@@ -8,9 +8,6 @@ for the module.
 """
 
 import hashlib
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from dbt_runner import build_warehouse, rows
 from landing_fixtures import (
     ADMIN_BOB,
     AGENT_ALICE,
@@ -28,8 +26,6 @@ from landing_fixtures import (
     write_support_scenario,
 )
 
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 SALT = "dims-test-salt"
 # This module's marts and every parent: a half-built model elsewhere in the project does not
 # block these tests (the full build is the README's test command).
@@ -212,49 +208,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     root = tmp_path_factory.mktemp("dbt_dims")
     lake = root / "lake"
     write_feedback_scenario(lake)
-    env = {
-        **os.environ,
-        "CSOPS_LAKE": str(lake),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "CSOPS_CUSTOMER_SALT": SALT,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    result = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-            "--select",
-            *SELECTED,
-            # Only the tests whose every parent is selected.
-            "--indirect-selection",
-            "cautious",
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    connection = build_warehouse(
+        root,
+        lake,
+        "--select",
+        *SELECTED,
+        "--indirect-selection",
+        "cautious",
+        env={"CSOPS_CUSTOMER_SALT": SALT},
     )
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    connection.execute("set TimeZone = 'UTC'")
     yield connection
     connection.close()
-
-
-def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts."""
-    cursor = connection.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def test_dim_date_runs_from_the_first_landed_day_to_the_last_begun_day(warehouse):

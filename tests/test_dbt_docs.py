@@ -2,16 +2,10 @@
 column is described, and `dbt docs generate` works offline."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from dbt_runner import run_dbt
 from landing_fixtures import write_empty_streams
-
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 
 # The tables and columns DESIGN.md's "Marts contract" promises to BI (names only).
 CONTRACT = {
@@ -36,41 +30,13 @@ CONTRACT = {
 }
 
 
-def dbt(*args: str, root: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "CSOPS_LAKE": str(root / "lake"),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    return subprocess.run(
-        [
-            str(DBT),
-            *args,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory) -> tuple[dict, dict]:
     root = tmp_path_factory.mktemp("docs")
     write_empty_streams(root / "lake")
-    built = dbt("build", root=root)
+    built = run_dbt(root, root / "lake", "build")
     assert built.returncode == 0, built.stdout[-6000:]
-    generated = dbt("docs", "generate", root=root)
+    generated = run_dbt(root, root / "lake", "docs", "generate")
     assert generated.returncode == 0, generated.stdout[-6000:]
     manifest = json.loads((root / "target" / "manifest.json").read_text())
     catalog = json.loads((root / "target" / "catalog.json").read_text())

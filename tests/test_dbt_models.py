@@ -5,20 +5,14 @@ KPIS.md (the arithmetic is in the comments), never copied from the models' outpu
 once for the module: a build costs about ten seconds.
 """
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from dbt_runner import build_warehouse, rows
 from landing_fixtures import AS_OF, at, write_support_scenario
-
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 
 
 @pytest.fixture(scope="module")
@@ -27,43 +21,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     root = tmp_path_factory.mktemp("dbt")
     lake = root / "lake"
     write_support_scenario(lake)
-    env = {
-        **os.environ,
-        "CSOPS_LAKE": str(lake),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    result = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-    connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    connection.execute("set TimeZone = 'UTC'")
+    connection = build_warehouse(root, lake)
     yield connection
     connection.close()
-
-
-def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts."""
-    cursor = connection.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def by_ticket(connection: duckdb.DuckDBPyConnection, column: str) -> dict[int, Any]:

@@ -1,9 +1,6 @@
 """Incremental correctness: day windows, future windows, idempotent re-reads, late updates,
 duplicates across pages and pages out of order, landed through the real landing writer."""
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from dbt_runner import run_dbt
 from fakes.intercom import FakeIntercom
 from fakes.typeform import FakeTypeform
 from fakes.zendesk import FakeZendesk, iso
@@ -27,8 +25,6 @@ END = START + timedelta(days=1)
 S, E = int(START.timestamp()), int(END.timestamp())
 EMAIL, ZD_TOKEN = "ops@example.com", "zd-incr-token-4444"
 IC_TOKEN, TF_TOKEN = "ic-incr-token-5555", "tf-incr-token-6666"
-PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DBT = Path(sys.executable).with_name("dbt")
 NO_WAIT = {"sleep": lambda seconds: None, "backoff_base": 0.01}
 
 
@@ -200,37 +196,18 @@ def test_a_record_updated_on_a_later_day_lands_there_and_the_marts_show_its_late
     assert landed(lake, "zendesk", "tickets", DAY) == [8]
 
     warehouse = tmp_path / "warehouse.duckdb"
-    build = subprocess.run(
-        [
-            str(DBT),
-            "build",
-            "--select",
-            "+fct_tickets",
-            # Only tests of the selected models (not those that also read unbuilt ones).
-            "--indirect-selection",
-            "cautious",
-            # Singular tests that also read other sources' staging models are not ours here.
-            "--exclude",
-            "test_type:singular",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env={
-            **os.environ,
-            "CSOPS_LAKE": str(lake),
-            "CSOPS_WAREHOUSE": str(warehouse),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    build = run_dbt(
+        tmp_path,
+        lake,
+        "build",
+        "--select",
+        "+fct_tickets",
+        # Only tests of the selected models (not those that also read unbuilt ones), and not
+        # the singular tests that read other sources' staging models.
+        "--indirect-selection",
+        "cautious",
+        "--exclude",
+        "test_type:singular",
     )
     assert build.returncode == 0, build.stdout[-4000:] + build.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
