@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.landing import STREAMS, LandingWriter
-from simulator.bulk import BulkSummary, land_history
+from simulator.bulk import BulkSummary, land_spool, spool_history
 from simulator.org import SimConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,10 @@ class Workspace:
     def warehouse(self) -> Path:
         return self.root / WAREHOUSE_NAME
 
+    def spool(self, name: str) -> Path:
+        """Where the simulator's generated records wait to be landed (kept between runs)."""
+        return self.root / "spool" / name
+
     @property
     def dbt_target(self) -> Path:
         return self.root / "dbt_target"
@@ -57,12 +62,38 @@ class Workspace:
         }
 
 
-def land(
-    config: SimConfig, lake: Path, first_day: date, last_day: date, workers: int
-) -> BulkSummary:
-    """Land the days through the bulk path, every stream given its empty placeholder first."""
+def generate(config: SimConfig, spool: Path, first_day: date, last_day: date, workers: int) -> dict:
+    """The simulator's part: the days' records generated into `spool`, or reused from it.
+
+    A spool is a pure function of the org's configuration and the range, so one written by
+    an earlier run of the same scale (its `spool.json` says which) is reused rather than
+    generated again; `reused` in the result says which happened.
+    """
+    key = {
+        "config": repr(config),
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+    }
+    manifest = spool / "spool.json"
+    if manifest.exists() and json.loads(manifest.read_text()).get("key") == key:
+        return {**json.loads(manifest.read_text()), "reused": True}
+    shutil.rmtree(spool, ignore_errors=True)
+    started = time.perf_counter()
+    summary = spool_history(config, spool, first_day, last_day, workers=workers)
+    written = {
+        "key": key,
+        "records": summary.total,
+        "per_stream": dict(summary.rows),
+        "generate_seconds": round(time.perf_counter() - started, 2),
+    }
+    manifest.write_text(json.dumps(written, indent=2) + "\n")
+    return {**written, "reused": False}
+
+
+def land(spool: Path, lake: Path, workers: int) -> BulkSummary:
+    """Our part: a spool landed through the landing writer (every stream's placeholder first)."""
     LandingWriter(lake).ensure_streams()
-    return land_history(config, lake, first_day, last_day, datetime.now(UTC), workers=workers)
+    return land_spool(spool, lake, datetime.now(UTC), workers=workers)
 
 
 def scan_floor(lake: Path) -> dict:

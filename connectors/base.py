@@ -59,16 +59,16 @@ def parse_time(value: Any) -> datetime:
 
     Raises TypeError for other types and ValueError for unparseable strings.
     """
-    if isinstance(value, bool):
-        raise TypeError(f"expected a timestamp, got {value!r}")
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             # The three APIs send UTC; a zone-less string is read as UTC rather than local time.
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+            return parsed.replace(tzinfo=UTC)
+        return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
+    if isinstance(value, bool):
+        raise TypeError(f"expected a timestamp, got {value!r}")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -53,13 +54,42 @@ class LandResult:
     rejected: int
 
 
+# Python objects a JSON API never returns are passed to the standard library's encoder.
+_PASSTHROUGH = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
 def _raw_text(record: Any) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+    """The record as compact JSON text, non-ASCII kept as is.
+
+    orjson writes what ``json.dumps(ensure_ascii=False, separators=(",", ":"))`` writes for
+    a JSON API's records, several times faster; the one difference in spelling, never in
+    value, is a float below 1e-4 (0.00001 where the standard library writes 1e-05). What
+    orjson refuses (integers beyond 64 bits, lone surrogates, keys that are not strings,
+    other Python objects) goes through the standard library, which writes those too.
+    """
+    try:
+        return orjson.dumps(record, option=_PASSTHROUGH).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _require_utc(name: str, moment: datetime) -> None:
     if moment.tzinfo is None:
         raise ValueError(f"{name} must be timezone-aware (UTC), got naive {moment.isoformat()}")
+
+
+def _table(rows: list[dict], meta: dict[str, Any], schema: pa.Schema) -> pa.Table:
+    """The rows (typed columns and ``_raw``) with the batch's constant columns, as a table."""
+    typed = [name for name in schema.names if name not in meta]
+    table = pa.Table.from_pylist(rows, schema=pa.schema([schema.field(n) for n in typed]))
+    columns = {name: table.column(name) for name in typed}
+    for name, value in meta.items():
+        columns[name] = pa.array([value] * len(rows), schema.field(name).type)
+    return pa.table([columns[name] for name in schema.names], schema=schema)
 
 
 class LandingWriter:
@@ -120,7 +150,7 @@ class LandingWriter:
         path = self._replace_day(
             self.lake / source / stream / f"date={day.isoformat()}",
             batch_id,
-            pa.Table.from_pylist([{**r, **meta} for r in ordered], schema=spec.schema),
+            _table(ordered, meta, spec.schema),
         )
         rejected_dir = self.lake / "_rejected" / f"{source}__{stream}" / f"date={day.isoformat()}"
         if rejected:

@@ -17,10 +17,18 @@ of landing days; each also generates the MAX_LIFE_DAYS before its stretch (the l
 the price of not shipping millions of records between processes. A range of a few days
 (one more day on top of a lake) instead shares its creation days out among the workers,
 which send back the few records that land in it.
+
+A benchmark wants the landing timed apart from the simulator's generation (a real API has
+its own cost, measured apart by benchmarks/connector_throughput.py): `spool_history`
+generates a range into a spool folder (one pickle of records per landing day, plus the
+reference snapshot) and `land_spool` lands a spool through the same writer. Together they
+land what `land_history` lands.
 """
 
 import gc
 import multiprocessing
+import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -43,6 +51,7 @@ EVENT_STREAMS = {
 }
 
 DayCallback = Callable[[date, int], None]
+SPOOL_REFERENCE = "reference.pkl"
 
 # Allocations between young-generation collections while landing (Python's default: 700).
 GC_THRESHOLD = 200_000
@@ -86,6 +95,54 @@ def land_history(
     when workers == 1.
     """
     org = SupportOrg(config)
+    _check_range(org, first_day, last_day)
+    return _generate(org, _LakeSink(Path(lake), extracted_at), first_day, last_day, workers, on_day)
+
+
+def spool_history(
+    config: SimConfig, spool: Path, first_day: date, last_day: date, *, workers: int = 1
+) -> BulkSummary:
+    """Generate first_day..last_day into `spool` without landing it (see `land_spool`)."""
+    org = SupportOrg(config)
+    _check_range(org, first_day, last_day)
+    spool = Path(spool)
+    spool.mkdir(parents=True, exist_ok=True)
+    return _generate(org, _SpoolSink(spool), first_day, last_day, workers, None)
+
+
+def land_spool(spool: Path, lake: Path, extracted_at: datetime, *, workers: int = 1) -> BulkSummary:
+    """Land every day of a spool, then its reference snapshot, through the landing writer."""
+    spool = Path(spool)
+    days = sorted(date.fromisoformat(path.stem) for path in spool.glob("????-??-??.pkl"))
+    if not days:
+        raise ValueError(f"bulk landing: the spool {spool} holds no day (run spool_history)")
+    sink = _LakeSink(Path(lake), extracted_at)
+    summary = BulkSummary()
+    shares = [days[index::workers] for index in range(min(max(1, workers), len(days)))]
+    if len(shares) == 1:
+        summary.add(_land_spooled_days(spool, sink, shares[0]))
+    else:
+        with _pool(len(shares)) as pool:
+            futures = [pool.submit(_land_spooled_days, spool, sink, share) for share in shares]
+            for future in futures:
+                summary.add(future.result())
+    with (spool / SPOOL_REFERENCE).open("rb") as file:
+        reference = pickle.load(file)
+    summary.add(sink.reference(*reference))
+    return summary
+
+
+def _land_spooled_days(spool: Path, sink: "_LakeSink", days: list[date]) -> BulkSummary:
+    summary = BulkSummary()
+    with _rare_collections():
+        for day in days:
+            with (spool / f"{day.isoformat()}.pkl").open("rb") as file:
+                pending = _Pending(pickle.load(file))
+            sink.day(pending, day, summary)
+    return summary
+
+
+def _check_range(org: SupportOrg, first_day: date, last_day: date) -> None:
     end = day_start(last_day + timedelta(days=1))
     if last_day < first_day:
         raise ValueError(f"bulk landing: last_day {last_day} is before first_day {first_day}")
@@ -94,22 +151,97 @@ def land_history(
             f"bulk landing: the range ends {end.isoformat()}, after the simulated now "
             f"{org.now.isoformat()}; set SimConfig.now to at least the day after {last_day}"
         )
+
+
+def _generate(
+    org: SupportOrg,
+    sink: "_LakeSink | _SpoolSink",
+    first_day: date,
+    last_day: date,
+    workers: int,
+    on_day: DayCallback | None,
+) -> BulkSummary:
+    config = org.config
     stretches = _stretches(config.history_start, first_day, last_day, max(1, workers))
     summary = BulkSummary()
     if workers > 1 and (last_day - first_day).days < SHORT_RANGE_DAYS:
-        summary.add(_land_short_range(config, lake, first_day, last_day, extracted_at, workers))
+        summary.add(_land_short_range(config, sink, first_day, last_day, workers))
     elif len(stretches) == 1:
-        summary.add(_land_stretch(config, lake, first_day, last_day, extracted_at, on_day))
+        summary.add(_land_stretch(config, sink, first_day, last_day, on_day))
     else:
         with _pool(len(stretches)) as pool:
             futures = [
-                pool.submit(_land_stretch, config, lake, first, last, extracted_at, None)
+                pool.submit(_land_stretch, config, sink, first, last, None)
                 for first, last in stretches
             ]
             for future in futures:
                 summary.add(future.result())
-    summary.add(_land_reference(org, LandingWriter(lake), first_day, last_day, extracted_at))
+    summary.add(sink.reference(*_reference(org, first_day, last_day)))
     return summary
+
+
+@dataclass(frozen=True)
+class _LakeSink:
+    """Lands each completed day into the lake."""
+
+    lake: Path
+    extracted_at: datetime
+
+    def day(self, pending: "_Pending", day: date, summary: BulkSummary) -> int:
+        return _land_day(LandingWriter(self.lake), pending, day, self.extracted_at, summary)
+
+    def reference(
+        self, day: date, start: datetime, end: datetime, records: dict[tuple[str, str], list]
+    ) -> BulkSummary:
+        writer, summary = LandingWriter(self.lake), BulkSummary()
+        for (source, stream), items in records.items():
+            result = writer.land(
+                source,
+                stream,
+                day,
+                items,
+                window_start=start,
+                window_end=end,
+                extracted_at=self.extracted_at,
+            )
+            summary.rows[f"{source}/{stream}"] += result.rows
+        return summary
+
+
+@dataclass(frozen=True)
+class _SpoolSink:
+    """Pickles each completed day's records into the spool folder instead of landing them."""
+
+    spool: Path
+
+    def day(self, pending: "_Pending", day: date, summary: BulkSummary) -> int:
+        records = {
+            (source, stream, day): pending.take(source, stream, day)
+            for source, streams in EVENT_STREAMS.items()
+            for stream in streams
+        }
+        self._write(f"{day.isoformat()}.pkl", records)
+        count = 0
+        for (source, stream, _), items in records.items():
+            summary.rows[f"{source}/{stream}"] += len(items)
+            count += len(items)
+        summary.days += 1
+        return count
+
+    def reference(
+        self, day: date, start: datetime, end: datetime, records: dict[tuple[str, str], list]
+    ) -> BulkSummary:
+        self._write(SPOOL_REFERENCE, (day, start, end, records))
+        summary = BulkSummary()
+        for (source, stream), items in records.items():
+            summary.rows[f"{source}/{stream}"] += len(items)
+        return summary
+
+    def _write(self, name: str, value: object) -> None:
+        temporary = self.spool / f".{name}.tmp"
+        with temporary.open("wb") as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.spool / name)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -120,10 +252,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def _land_short_range(
     config: SimConfig,
-    lake: Path,
+    sink: "_LakeSink | _SpoolSink",
     first_day: date,
     last_day: date,
-    extracted_at: datetime,
     workers: int,
 ) -> BulkSummary:
     """A few days: workers share the creation days, and this process lands what they find.
@@ -146,11 +277,10 @@ def _land_short_range(
         for future in futures:
             for key, items in future.result().items():
                 pending.buckets[key].extend(items)
-    writer = LandingWriter(lake)
     summary = BulkSummary()
     day = first_day
     while day <= last_day:
-        _land_day(writer, pending, day, extracted_at, summary)
+        sink.day(pending, day, summary)
         day += timedelta(days=1)
     return summary
 
@@ -207,6 +337,10 @@ class _Pending:
         default_factory=lambda: defaultdict(list)
     )
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.buckets, defaultdict):
+            self.buckets = defaultdict(list, self.buckets)
+
     def add(self, source: str, stream: str, record: dict, at: datetime, **context: str) -> None:
         self.buckets[(source, stream, utc_day(at))].append(Extracted(stream, record, at, context))
 
@@ -216,15 +350,13 @@ class _Pending:
 
 def _land_stretch(
     config: SimConfig,
-    lake: Path,
+    sink: "_LakeSink | _SpoolSink",
     first_day: date,
     last_day: date,
-    extracted_at: datetime,
     on_day: DayCallback | None,
 ) -> BulkSummary:
     """Generate the creation days that reach first_day..last_day and land those days."""
     org = SupportOrg(config)
-    writer = LandingWriter(lake)
     start, end = day_start(first_day), day_start(last_day + timedelta(days=1))
     pending = _Pending()
     summary = BulkSummary()
@@ -234,7 +366,7 @@ def _land_stretch(
             _collect_day(org, creation, start, end, pending)
             org.forget_day(creation)
             if creation >= first_day:
-                landed = _land_day(writer, pending, creation, extracted_at, summary)
+                landed = sink.day(pending, creation, summary)
                 if on_day:
                     on_day(creation, landed)
             creation += timedelta(days=1)
@@ -316,9 +448,9 @@ def _land_day(
     return landed
 
 
-def _land_reference(
-    org: SupportOrg, writer: LandingWriter, first_day: date, last_day: date, extracted_at: datetime
-) -> BulkSummary:
+def _reference(
+    org: SupportOrg, first_day: date, last_day: date
+) -> tuple[date, datetime, datetime, dict[tuple[str, str], list]]:
     """The reference streams, read in full, as a snapshot in the range's last day."""
     start, end = day_start(first_day), day_start(last_day + timedelta(days=1))
     schedules = org.zendesk_schedules()
@@ -339,16 +471,4 @@ def _land_reference(
         ("intercom", "teams"): org.intercom_teams(),
         ("typeform", "forms"): [form for form in forms if form is not None],
     }
-    summary = BulkSummary()
-    for (source, stream), records in reference.items():
-        result = writer.land(
-            source,
-            stream,
-            last_day,
-            records,
-            window_start=start,
-            window_end=end,
-            extracted_at=extracted_at,
-        )
-        summary.rows[f"{source}/{stream}"] += result.rows
-    return summary
+    return last_day, start, end, reference

@@ -9,7 +9,7 @@ import pytest
 from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from pipelines.landing import land_source_range
-from simulator.bulk import _stretches, land_history
+from simulator.bulk import _stretches, land_history, land_spool, spool_history
 from simulator.clock import MAX_LIFE_DAYS
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
@@ -81,6 +81,30 @@ def test_bulk_path_lands_what_the_http_path_lands(
     assert summary.rows["zendesk/ticket_audits"] > summary.rows["zendesk/tickets"] > 0
     assert summary.rows["intercom/conversations"] > 0
     assert summary.rows["typeform/responses"] > 0
+
+
+@pytest.mark.parametrize(("days", "workers"), [(LONG, 2), (SHORT, 2)])
+def test_a_spooled_history_lands_what_the_http_path_lands(
+    http_lakes: dict[tuple[date, date], Path],
+    tmp_path: Path,
+    days: tuple[date, date],
+    workers: int,
+) -> None:
+    """Generating into a spool, then landing it, is the bulk path in two timed halves."""
+    spool, lake = tmp_path / "spool", tmp_path / "lake"
+    spooled = spool_history(CONFIG, spool, *days, workers=workers)
+    summary = land_spool(spool, lake, datetime.now(UTC), workers=workers)
+    over_http, bulk = landed(http_lakes[days]), landed(lake)
+    assert sorted(bulk) == sorted(over_http)
+    for partition, rows in over_http.items():
+        assert bulk[partition] == rows, partition
+    assert dict(summary.rows) == dict(spooled.rows)
+    assert summary.days == spooled.days == (days[1] - days[0]).days + 1
+
+
+def test_landing_an_empty_spool_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="holds no day"):
+        land_spool(tmp_path, tmp_path / "lake", datetime.now(UTC))
 
 
 def test_bulk_path_refuses_a_range_that_ends_after_now(tmp_path: Path) -> None:

@@ -13,6 +13,15 @@
     end_column='ended_at',
     schedule_column='schedule_id'
 ) -%}
+    {{ return(adapter.dispatch('business_minutes_overlap', 'csops')(
+        intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
+    )) }}
+{%- endmacro %}
+
+{#- Any warehouse: a range join of each interval with the windows it overlaps. -#}
+{% macro default__business_minutes_overlap(
+    intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
+) -%}
     select
         {%- for key in key_columns %}
         business_intervals.{{ key }},
@@ -41,6 +50,73 @@
         business_intervals.{{ end_column }}
 {%- endmacro %}
 
+{#- DuckDB: set-based, with no range join. An instant's business-minute position is the open
+    minutes of its schedule before it (see business_position); an interval's business minutes
+    are its end's position less its start's, found by two as-of joins (one window each, the
+    last opening at or before the instant), which cost the same however long the interval.
+    Equal to the overlap sum: the windows of a schedule do not overlap. -#}
+{% macro duckdb__business_minutes_overlap(
+    intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
+) -%}
+    select
+        {%- for key in key_columns %}
+        ended.{{ key }},
+        {%- endfor %}
+        case
+            when ended.{{ start_column }} is null or ended.{{ end_column }} is null
+                then cast(null as double)
+            else {{ csops.exact_minutes('greatest(0.0, ended.end_position - ended.start_position)') }}
+        end as business_minutes
+    from (
+        select
+            started.*,
+            {{ csops.business_position('end_windows', 'started.' ~ end_column) }} as end_position
+        from (
+            select
+                business_intervals.*,
+                {{ csops.business_position('start_windows', 'business_intervals.' ~ start_column) }}
+                    as start_position
+            from {{ intervals_relation }} as business_intervals
+            asof left join {{ csops.business_windows_positioned(windows_relation) }} as start_windows
+                on business_intervals.{{ schedule_column }} = start_windows.schedule_id
+                and business_intervals.{{ start_column }} >= start_windows.window_start
+        ) as started
+        asof left join {{ csops.business_windows_positioned(windows_relation) }} as end_windows
+            on started.{{ schedule_column }} = end_windows.schedule_id
+            and started.{{ end_column }} >= end_windows.window_start
+    ) as ended
+{%- endmacro %}
+
+{#- The windows with the open minutes of their schedule's earlier windows, counted here rather
+    than read from the relation, so that the overlap needs only schedule_id, window_start and
+    window_end (what a unit test's fixture of windows gives). -#}
+{% macro business_windows_positioned(windows_relation) -%}
+    (
+        select
+            schedule_id,
+            window_start,
+            {{ csops.minutes_between('window_start', 'window_end') }} as window_minutes,
+            coalesce(sum({{ csops.minutes_between('window_start', 'window_end') }}) over (
+                partition by schedule_id
+                order by window_start
+                rows between unbounded preceding and 1 preceding
+            ), 0.0) as cumulative_minutes_before
+        from {{ windows_relation }}
+    )
+{%- endmacro %}
+
+{#- The business-minute position of an instant: the open minutes of its schedule before it,
+    given the last window starting at or before it (0 when there is none). -#}
+{% macro business_position(window_alias, instant) -%}
+    coalesce(
+        {{ window_alias }}.cumulative_minutes_before + greatest(0.0, least(
+            {{ window_alias }}.window_minutes,
+            {{ csops.minutes_between(window_alias ~ '.window_start', instant) }}
+        )),
+        0.0
+    )
+{%- endmacro %}
+
 {#- The instant at which target_minutes business minutes have elapsed from start_column
     (KPIS.md "SLA": a business-hour target counts only business minutes). A business-minute
     position is the number of open minutes of the schedule before an instant: windows carry
@@ -56,6 +132,16 @@
     start_column='started_at',
     target_column='target_minutes',
     schedule_column='schedule_id'
+) -%}
+    {{ return(adapter.dispatch('business_breach_at', 'csops')(
+        instants_relation, windows_relation, key_columns, start_column, target_column,
+        schedule_column
+    )) }}
+{%- endmacro %}
+
+{#- Any warehouse: range joins on the window around the start and the window of the breach. -#}
+{% macro default__business_breach_at(
+    instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
 ) -%}
     select
         {%- for key in key_columns %}
@@ -94,6 +180,40 @@
             < positioned.start_position + positioned.{{ target_column }}
         and breach_windows.cumulative_minutes_before + breach_windows.window_minutes
             >= positioned.start_position + positioned.{{ target_column }}
+{%- endmacro %}
+
+{#- DuckDB: the same two lookups as as-of joins. The breach lies in the last window whose
+    cumulative minutes before it are below the target position (windows hold at least a
+    minute's fraction each, so those counts rise strictly), when that window reaches it. -#}
+{% macro duckdb__business_breach_at(
+    instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
+) -%}
+    select
+        {%- for key in key_columns %}
+        targeted.{{ key }},
+        {%- endfor %}
+        case
+            when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
+            when breach_windows.cumulative_minutes_before + breach_windows.window_minutes
+                >= targeted.target_position
+                then {{ csops.add_minutes(
+                    'breach_windows.window_start',
+                    'targeted.target_position - breach_windows.cumulative_minutes_before'
+                ) }}
+        end as breach_at
+    from (
+        select
+            starts.*,
+            {{ csops.business_position('start_windows', 'starts.' ~ start_column) }}
+                + starts.{{ target_column }} as target_position
+        from {{ instants_relation }} as starts
+        asof left join {{ windows_relation }} as start_windows
+            on starts.{{ schedule_column }} = start_windows.schedule_id
+            and starts.{{ start_column }} >= start_windows.window_start
+    ) as targeted
+    asof left join {{ windows_relation }} as breach_windows
+        on targeted.{{ schedule_column }} = breach_windows.schedule_id
+        and targeted.target_position > breach_windows.cumulative_minutes_before
 {%- endmacro %}
 
 {#- The ticket channel (Zendesk via.channel, as landed) a numeric via id of an SLA policy
