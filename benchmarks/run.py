@@ -4,7 +4,7 @@
 
 Lands the scale's history through the simulator's bulk path into a fresh lake, measures
 the scan floor, runs `dbt build` and the raw checks, then lands one more day and rebuilds
-(the incremental case). Results go to benchmarks/results/<scale>-<date>.json and a summary
+(the incremental case). Results go to benchmarks/results/<scale>-<date>T<HHMM>.json and a summary
 table is printed. Figures are written down, never asserted: see benchmarks/RESULTS.md.
 """
 
@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     result = run_scale(scale, workspace, args.workers)
     result["targets"] = targets(result)
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"{scale.name}-{datetime.now(UTC):%Y-%m-%d}.json"
+    # Date and time in the name: a later run the same day never overwrites an earlier one.
+    out = RESULTS_DIR / f"{scale.name}-{datetime.now(UTC):%Y-%m-%dT%H%M}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(summary_table(result))
     print(f"results: {out}")

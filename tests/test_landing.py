@@ -128,6 +128,22 @@ def test_audit_event_values_keep_strings_and_encode_lists_as_json():
     assert row["events"][2]["public"] is True and row["via_channel"] == "email"
 
 
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ({"id": "10", "type": "Change"}, "field id should be an integer, got str"),
+        ({"id": 10, "type": 3}, "field type should be a string, got int"),
+        ({"id": 10, "type": "Comment", "public": "yes"}, "field public should be a boolean"),
+        ({"id": 10, "type": "Comment", "author_id": True}, "field author_id should be an integer"),
+    ],
+)
+def test_an_audit_event_of_the_wrong_type_rejects_its_audit_with_the_field(event, reason):
+    """The usual event shape is typed in one test; every other shape meets the strict readers."""
+    audit = {"id": 1, "ticket_id": 2, "created_at": "2026-03-02T10:00:00Z", "events": [event]}
+    with pytest.raises(RecordRejected, match=reason):
+        parse_record("zendesk", "ticket_audits", audit)
+
+
 def test_typeform_and_holiday_context_fill_required_columns():
     response = {
         "token": "t1",

@@ -1,8 +1,8 @@
 {#- Business minutes of intervals (KPIS.md "Business hours"): the length of each interval's
     overlap with its schedule's open windows (int_business_windows). intervals_relation holds
     one row per interval, unique on key_columns, with a schedule id and [start, end) columns.
-    The range join touches only the windows an interval overlaps, so the cost grows with the
-    days it spans rather than with a calendar horizon. An interval with a null bound gets null;
+    Dispatched: DuckDB finds it from two positions (duckdb__ below), other warehouses by a
+    range join on the windows (default__). An interval with a null bound gets null;
     an interval that overlaps no window gets 0. Returns a select of key_columns and
     business_minutes, to be used as a CTE body. -#}
 {% macro business_minutes_overlap(

@@ -2,7 +2,7 @@
 -- "Business hours" and "Tickets"): first reply, first and full resolution, and the time in
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last
 -- solve or as_of. Every clock is cut into intervals on the ticket's schedule and measured by
--- one overlap join with the open windows.
+-- csops.business_minutes_overlap on the open windows (two position lookups per interval).
 with metrics as (
     select * from {{ ref('int_zendesk__ticket_metrics') }}
 ),

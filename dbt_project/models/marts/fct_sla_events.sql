@@ -79,10 +79,13 @@ requester_wait_instances as (
         on metrics.ticket_id = tickets.ticket_id
 ),
 
+-- instance_id, a number, joins the steps below; the mart's text key is made once, at the end
+-- (joining two million rows on a 32-character hash took memory and time).
 instances as (
     select
-        {{ csops.surrogate_key(['all_instances.ticket_id', 'all_instances.metric', 'all_instances.reply_id']) }}
-            as sla_event_key,
+        row_number() over (
+            order by all_instances.ticket_id, all_instances.metric, all_instances.reply_id
+        ) as instance_id,
         all_instances.*,
         targets.target_minutes,
         targets.in_business_hours,
@@ -111,7 +114,7 @@ reply_clocks as (
 
 reply_business_elapsed as (
     {{ csops.business_minutes_overlap(
-        'reply_clocks', ref('int_business_windows'), ['sla_event_key'],
+        'reply_clocks', ref('int_business_windows'), ['instance_id'],
         end_column='clock_stopped_at'
     ) }}
 ),
@@ -120,7 +123,7 @@ reply_business_elapsed as (
 -- target's unit, and the total before it, locate the interval in which the target runs out.
 wait_intervals as (
     select
-        instances.sla_event_key,
+        instances.instance_id,
         instances.schedule_id,
         instances.in_business_hours,
         instances.target_minutes,
@@ -137,7 +140,7 @@ wait_intervals as (
 
 wait_interval_business as (
     {{ csops.business_minutes_overlap(
-        'wait_intervals', ref('int_business_windows'), ['sla_event_key', 'interval_index']
+        'wait_intervals', ref('int_business_windows'), ['instance_id', 'interval_index']
     ) }}
 ),
 
@@ -150,7 +153,7 @@ wait_progress as (
         end as interval_minutes
     from wait_intervals
     inner join wait_interval_business
-        on wait_intervals.sla_event_key = wait_interval_business.sla_event_key
+        on wait_intervals.instance_id = wait_interval_business.instance_id
         and wait_intervals.interval_index = wait_interval_business.interval_index
 ),
 
@@ -158,7 +161,7 @@ wait_cumulative as (
     select
         *,
         coalesce({{ csops.exact_minutes('sum(interval_minutes) over (
-            partition by sla_event_key
+            partition by instance_id
             order by started_at, interval_index
             rows between unbounded preceding and 1 preceding
         )') }}, 0.0) as minutes_before
@@ -186,12 +189,12 @@ elapsed as (
     inner join business_metrics
         on instances.ticket_id = business_metrics.ticket_id
     left join reply_business_elapsed
-        on instances.sla_event_key = reply_business_elapsed.sla_event_key
+        on instances.instance_id = reply_business_elapsed.instance_id
 ),
 
 breach_starts as (
     select
-        sla_event_key,
+        instance_id,
         schedule_id,
         in_business_hours,
         started_at as breach_clock_from,
@@ -200,7 +203,7 @@ breach_starts as (
     where metric <> 'requester_wait_time'
     union all
     select
-        sla_event_key,
+        instance_id,
         schedule_id,
         in_business_hours,
         started_at as breach_clock_from,
@@ -210,7 +213,7 @@ breach_starts as (
         and minutes_before + interval_minutes >= target_minutes
     union all
     select
-        elapsed.sla_event_key,
+        elapsed.instance_id,
         elapsed.schedule_id,
         elapsed.in_business_hours,
         as_of.as_of as breach_clock_from,
@@ -229,17 +232,17 @@ business_breaches as (
     {{ csops.business_breach_at(
         '(select * from breach_starts where in_business_hours)',
         ref('int_business_windows'),
-        ['sla_event_key'],
+        ['instance_id'],
         start_column='breach_clock_from',
         target_column='remaining_minutes'
     ) }}
 ),
 
 breaches as (
-    select sla_event_key, breach_at from business_breaches
+    select instance_id, breach_at from business_breaches
     union all
     select
-        sla_event_key,
+        instance_id,
         {{ csops.add_minutes('breach_clock_from', 'remaining_minutes') }} as breach_at
     from breach_starts
     where not in_business_hours
@@ -257,12 +260,13 @@ with_status as (
         end as status
     from elapsed
     left join breaches
-        on elapsed.sla_event_key = breaches.sla_event_key
+        on elapsed.instance_id = breaches.instance_id
 ),
 
 final as (
     select
-        with_status.sla_event_key,
+        {{ csops.surrogate_key(['with_status.ticket_id', 'with_status.metric', 'with_status.reply_id']) }}
+            as sla_event_key,
         tickets.ticket_key as contact_key,
         cast(with_status.ticket_id as {{ dbt.type_string() }}) as contact_id,
         'ticket' as contact_type,

@@ -1,16 +1,21 @@
 -- One row per event of a ticket audit: the status changes, comments and field changes that
 -- the intermediate models turn into status history, replies and group history.
+-- Read from the landed audits directly, with the latest version of each audit kept as in
+-- stg_zendesk__ticket_audits.
 with audits as (
-    select * from {{ ref('stg_zendesk__ticket_audits') }}
+    {{ csops.latest_versions(
+        source('zendesk', 'ticket_audits'),
+        columns='id, ticket_id, created_at, author_id, via_channel, events'
+    ) }}
 ),
 
 exploded as (
     select
-        audit_id,
-        ticket_id,
+        cast(id as bigint) as audit_id,
+        cast(ticket_id as bigint) as ticket_id,
         created_at,
-        author_id,
-        via_channel,
+        cast(author_id as bigint) as author_id,
+        lower(via_channel) as via_channel,
         {{ csops.unnest_list('events') }} as event
     from audits
 ),
