@@ -91,7 +91,12 @@ def _zendesk_ticket(r: dict, _: Mapping) -> dict:
 
 
 def _zendesk_audit_event(e: Mapping) -> dict:
-    event_id, kind, public, author_id = e.get("id"), e.get("type"), e.get("public"), e.get("author_id")
+    event_id, kind, public, author_id = (
+        e.get("id"),
+        e.get("type"),
+        e.get("public"),
+        e.get("author_id"),
+    )
     # A year of audits holds tens of millions of events: the usual shape (an integer id, a
     # string type, an optional boolean and author) is typed in one test, and anything else
     # goes through the strict readers, which reject a wrong type with its reason.
