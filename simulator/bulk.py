@@ -121,15 +121,22 @@ def land_spool(spool: Path, lake: Path, extracted_at: datetime, *, workers: int 
     shares = [days[index::workers] for index in range(min(max(1, workers), len(days)))]
     if len(shares) == 1:
         summary.add(_land_spooled_days(spool, sink, shares[0]))
-    else:
-        with _pool(len(shares)) as pool:
-            futures = [pool.submit(_land_spooled_days, spool, sink, share) for share in shares]
-            for future in futures:
-                summary.add(future.result())
+        summary.add(_land_spooled_reference(spool, sink))
+        return summary
+    with _pool(len(shares)) as pool:
+        futures = [pool.submit(_land_spooled_days, spool, sink, share) for share in shares]
+        # This process would only wait: it lands the reference snapshot (a year's users take
+        # seconds) while the workers land the days.
+        summary.add(_land_spooled_reference(spool, sink))
+        for future in futures:
+            summary.add(future.result())
+    return summary
+
+
+def _land_spooled_reference(spool: Path, sink: "_LakeSink") -> BulkSummary:
     with (spool / SPOOL_REFERENCE).open("rb") as file:
         reference = pickle.load(file)
-    summary.add(sink.reference(*reference))
-    return summary
+    return sink.reference(*reference)
 
 
 def _land_spooled_days(spool: Path, sink: "_LakeSink", days: list[date]) -> BulkSummary:
