@@ -64,6 +64,14 @@ def http_lakes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[date, dat
     return lakes
 
 
+def assert_same_files(expected_lake: Path, lake: Path) -> None:
+    """The same partitions, each holding the same rows (run columns aside)."""
+    expected, found = landed(expected_lake), landed(lake)
+    assert sorted(found) == sorted(expected)
+    for partition, rows in expected.items():
+        assert found[partition] == rows, partition
+
+
 @pytest.mark.parametrize(("days", "workers"), [(LONG, 1), (LONG, 2), (SHORT, 2)])
 def test_bulk_path_lands_what_the_http_path_lands(
     http_lakes: dict[tuple[date, date], Path],
@@ -73,10 +81,7 @@ def test_bulk_path_lands_what_the_http_path_lands(
 ) -> None:
     lake = tmp_path / "lake"
     summary = land_history(CONFIG, lake, *days, datetime.now(UTC), workers=workers)
-    over_http, bulk = landed(http_lakes[days]), landed(lake)
-    assert sorted(bulk) == sorted(over_http)
-    for partition, rows in over_http.items():
-        assert bulk[partition] == rows, partition
+    assert_same_files(http_lakes[days], lake)
     assert summary.days == (days[1] - days[0]).days + 1
     assert summary.rows["zendesk/ticket_audits"] > summary.rows["zendesk/tickets"] > 0
     assert summary.rows["intercom/conversations"] > 0
@@ -94,10 +99,7 @@ def test_a_spooled_history_lands_what_the_http_path_lands(
     spool, lake = tmp_path / "spool", tmp_path / "lake"
     spooled = spool_history(CONFIG, spool, *days, workers=workers)
     summary = land_spool(spool, lake, datetime.now(UTC), workers=workers)
-    over_http, bulk = landed(http_lakes[days]), landed(lake)
-    assert sorted(bulk) == sorted(over_http)
-    for partition, rows in over_http.items():
-        assert bulk[partition] == rows, partition
+    assert_same_files(http_lakes[days], lake)
     assert dict(summary.rows) == dict(spooled.rows)
     assert summary.days == spooled.days == (days[1] - days[0]).days + 1
 
