@@ -1,3 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per ticket and reporting day at whose end the ticket was open (KPIS.md "Backlog"):
 -- created, and its status at the last instant of the day not solved, closed or deleted. The
 -- days run from the first landed day to the last complete day before as_of; a day that has
@@ -7,10 +13,12 @@
 -- ticket costs one row per day it stayed open, never a fixed horizon of days per ticket.
 with intervals as (
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 as_of as (

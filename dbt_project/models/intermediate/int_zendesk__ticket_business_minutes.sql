@@ -1,3 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- Business-minute twins of the ticket clocks of int_zendesk__ticket_metrics (KPIS.md
 -- "Business hours" and "Tickets"): first reply, first and full resolution, and the time in
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last
@@ -5,18 +11,22 @@
 -- csops.business_minutes_overlap on the open windows (two position lookups per interval).
 with metrics as (
     select * from {{ ref('int_zendesk__ticket_metrics') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 status_intervals as (
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as (
     select * from {{ ref('int_zendesk__ticket_schedules') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 milestone_intervals as (

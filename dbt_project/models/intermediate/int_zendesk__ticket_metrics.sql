@@ -1,24 +1,35 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per ticket with the calendar-minute measures of KPIS.md "Tickets": replies, solves,
 -- reopens, time per status, one-touch, escalation and automated resolution. Business-minute
 -- measures are added beside these from the same status intervals and replies.
 with tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 comments as (
     select * from {{ ref('int_zendesk__ticket_comments') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 replies as (
     select * from {{ ref('int_zendesk__ticket_replies') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 intervals as (
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 events as (
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 groups as (

@@ -1,3 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per public agent reply with the moment the requester started waiting for it
 -- (KPIS.md "Reply times"). The public conversation of a ticket is cut into segments by public
 -- agent comments; a reply's waiting_since is the earliest public end-user comment of the
@@ -5,10 +11,12 @@
 -- waiting_since). The first reply of a ticket that is not agent-initiated waits from creation.
 with comments as (
     select * from {{ ref('int_zendesk__ticket_comments') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 public_comments as (

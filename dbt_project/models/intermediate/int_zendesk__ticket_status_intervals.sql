@@ -1,13 +1,25 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook=[
+        "{{ csops.extend_current_intervals() }}",
+        "{{ csops.save_incremental_state('ticket') }}"
+    ]) }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet; the current interval of every other (closed) ticket is then moved to
+-- end at the new as_of.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- A ticket's status history as intervals [valid_from, valid_to): one row per status set by a
 -- Create or Change event on the status field; the last interval ends at as_of. Each row also
 -- says whether the change that opened it was a solve or a reopen and who made it, which the
 -- ticket metrics, the backlog and (next) the business-hour and SLA clocks are built from.
 with events as (
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 users as (
@@ -91,7 +103,8 @@ final as (
             and sequenced.status not in ('solved', 'closed')
             as is_reopen,
         sequenced.changed_by_id,
-        coalesce(users.is_agent, false) as is_changed_by_agent
+        coalesce(users.is_agent, false) as is_changed_by_agent,
+        sequenced.next_changed_at is null as is_current_interval
     from sequenced
     cross join as_of
     left join users

@@ -1,3 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='contact_id', csops_scope_key='cast(contact_id as bigint)', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per SLA metric instance of a ticket (KPIS.md "SLA"): first reply time (created ->
 -- first public agent reply), next reply time (each reply's waiting_since -> the reply) and
 -- requester wait time (time in new, open and hold, accumulated against the target). Targets
@@ -6,30 +12,37 @@
 -- breach_at is when the target runs out; status is achieved, breached or active at as_of.
 with tickets as (
     select * from {{ ref('fct_tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 metrics as (
     select * from {{ ref('int_zendesk__ticket_metrics') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 business_metrics as (
     select * from {{ ref('int_zendesk__ticket_business_minutes') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 replies as (
     select * from {{ ref('int_zendesk__ticket_replies') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 status_intervals as (
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 targets as (
     select * from {{ ref('int_zendesk__sla_policies_matched') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as (
     select * from {{ ref('int_zendesk__ticket_schedules') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 as_of as (

@@ -1,12 +1,20 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per public agent reply (KPIS.md "Reply times"): when the requester started waiting
 -- for it and how long the wait was, in calendar and in business minutes of the ticket's
 -- schedule. A follow-up (no end-user comment since the previous agent comment) has no wait.
 with replies as (
     select * from {{ ref('int_zendesk__ticket_replies') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as (
     select * from {{ ref('int_zendesk__ticket_schedules') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 reply_intervals as (

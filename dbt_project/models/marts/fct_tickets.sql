@@ -1,15 +1,24 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- One row per Zendesk ticket: its current attributes and its calendar- and business-minute KPIs
 -- (business minutes on the ticket's schedule, int_zendesk__ticket_business_minutes).
 with tickets as (
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 metrics as (
     select * from {{ ref('int_zendesk__ticket_metrics') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 business_metrics as (
     select * from {{ ref('int_zendesk__ticket_business_minutes') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 users as (

@@ -1,12 +1,21 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='versions', unique_key='conversation_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('versions') }}") }}
+{%- set scope = csops.incremental_scope('versions') %}
 -- One row per conversation part (replies, notes, assignments, opens and closes), from the
 -- latest landed version of each conversation.
+-- Incremental (docs/incremental.md): the parts of the conversations whose staged version
+-- is newer than the last build replace that conversation's parts. A conversation's parts
+-- only grow (Intercom appends them), so a newer version lists every part an older one did.
 with conversations as (
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.landed_since(scope) }}
 ),
 
 exploded as (
     select
         conversation_id,
+        _extracted_at,
         {{ csops.unnest_list('parts') }} as part
     from conversations
 ),
@@ -21,7 +30,8 @@ final as (
         part.created_at as created_at,
         coalesce(part.has_body, false) as has_body,
         lower(part.assigned_to_type) as assigned_to_type,
-        cast(part.assigned_to_id as varchar) as assigned_to_id
+        cast(part.assigned_to_id as varchar) as assigned_to_id,
+        _extracted_at
     from exploded
 )
 

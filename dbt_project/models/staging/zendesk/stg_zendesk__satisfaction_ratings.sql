@@ -1,5 +1,12 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='versions', unique_key='satisfaction_rating_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('versions') }}") }}
+{%- set scope = csops.incremental_scope('versions') %}
+
+-- Incremental (docs/incremental.md): only the rows landed since the last build are read.
 with source as (
     select * from {{ source('zendesk', 'satisfaction_ratings') }}
+    where {{ csops.landed_since(scope) }}
 ),
 
 -- Landed rows are versions: keep the latest of each record.
@@ -29,4 +36,5 @@ final as (
     where version_rank = 1
 )
 
-select * from final
+{{ csops.keep_latest_versions(scope, 'final', 'satisfaction_rating_id',
+    'updated_at desc nulls last, _window_end desc, _extracted_at desc') }}

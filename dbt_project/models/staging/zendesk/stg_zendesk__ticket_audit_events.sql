@@ -1,11 +1,17 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='versions', unique_key='event_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('versions') }}") }}
+{%- set scope = csops.incremental_scope('versions') %}
 -- One row per event of a ticket audit: the status changes, comments and field changes that
 -- the intermediate models turn into status history, replies and group history.
 -- Read from the landed audits directly, with the latest version of each audit kept as in
 -- stg_zendesk__ticket_audits.
+-- Incremental (docs/incremental.md): only the audits landed since the last build are read.
 with audits as (
     {{ csops.latest_versions(
-        source('zendesk', 'ticket_audits'),
-        columns='id, ticket_id, created_at, author_id, via_channel, events'
+        '(select * from ' ~ source('zendesk', 'ticket_audits') ~ ' where '
+            ~ csops.landed_since(scope) ~ ')',
+        columns='id, ticket_id, created_at, author_id, via_channel, events, _window_end, _extracted_at'
     ) }}
 ),
 
@@ -16,6 +22,8 @@ exploded as (
         created_at,
         cast(author_id as bigint) as author_id,
         lower(via_channel) as via_channel,
+        _window_end,
+        _extracted_at,
         {{ csops.unnest_list('events') }} as event
     from audits
 ),
@@ -34,8 +42,11 @@ final as (
         event.previous_value as previous_value,
         event.public as is_public,
         -- Comment events name their own author; other events are made by the audit's author.
-        coalesce(cast(event.author_id as bigint), author_id) as event_author_id
+        coalesce(cast(event.author_id as bigint), author_id) as event_author_id,
+        _window_end,
+        _extracted_at
     from exploded
 )
 
-select * from final
+{{ csops.keep_latest_versions(scope, 'final', 'event_id',
+    '_window_end desc, _extracted_at desc') }}

@@ -1,9 +1,15 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='versions', unique_key='audit_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('versions') }}") }}
+{%- set scope = csops.incremental_scope('versions') %}
 -- One row per ticket audit, its events left to stg_zendesk__ticket_audit_events: each of
 -- the two reads the landed files itself, which is cheaper than storing the nested events
 -- here to unnest them there (benchmarks/RESULTS.md).
+-- Incremental (docs/incremental.md): only the audits landed since the last build are read.
 with latest as (
     {{ csops.latest_versions(
-        source('zendesk', 'ticket_audits'),
+        '(select * from ' ~ source('zendesk', 'ticket_audits') ~ ' where '
+            ~ csops.landed_since(scope) ~ ')',
         columns='id, ticket_id, created_at, author_id, via_channel, _window_end, _extracted_at'
     ) }}
 ),
@@ -20,4 +26,5 @@ final as (
     from latest
 )
 
-select * from final
+{{ csops.keep_latest_versions(scope, 'final', 'audit_id',
+    '_window_end desc, _extracted_at desc') }}

@@ -1,0 +1,283 @@
+{#- Incremental builds (docs/incremental.md): a nightly build recomputes only what the new
+    landing can have changed, and must leave every table as a full refresh of the same lake
+    would (tests/test_dbt_incremental_build.py holds it to that).
+
+    Models built this way are `materialized='incremental'` with the custom strategy
+    `csops_scope` and one of these kinds (config `csops_scope`):
+
+    - `versions` (staging): read only the landed rows extracted after the table's watermark,
+      merge them with the stored rows of the same ids, keep the latest version, and replace
+      those ids (delete, then insert).
+    - `ticket` / `conversation` (per-contact models): recompute the contacts whose landed rows
+      are new since the model's last build, plus every contact not yet closed (their clocks
+      run to as_of), and replace exactly those contacts' rows.
+
+    Each model keeps its own state row in csops_state.incremental_state (watermark, as_of,
+    fingerprint), written after its build in the same transaction, so a model that failed or
+    was left out of a run catches up on its next build. A build falls back to recomputing
+    everything when that state is missing or its fingerprint changed: the project's models,
+    seeds and macros, the vars, the lake, and (per-contact kinds) the reference data the
+    contacts are computed with (schedules, holidays, SLA policies, groups, teams, and the
+    role and email of every user that existed at the previous as_of). -#}
+
+{% macro get_incremental_csops_scope_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set key = config.get('unique_key') -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set scope = csops.incremental_scope() -%}
+    delete from {{ target }}
+    {%- if scope.mode == 'partial' %}
+    where {{ config.get('csops_scope_key') or key }} in (
+        {%- if scope.kind == 'versions' %}
+        select {{ key }} from {{ arg_dict['temp_relation'] }}
+        {%- else %}
+        {{ scope.keys_sql }}
+        {%- endif %}
+    )
+    {%- endif %};
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+
+{#- The model's scope for this build: a dict with kind, mode ('none' when the table is
+    built from scratch, 'all' when an incremental build must recompute everything, 'partial'
+    otherwise), the watermark literal and, for per-contact kinds, keys_sql: the contacts to
+    recompute. The refs are taken unconditionally so dbt records them as dependencies. -#}
+{% macro incremental_scope(kind=none) -%}
+    {#- A model passes its kind: while dbt parses it, config.get does not see its config(). -#}
+    {%- set kind = kind or config.get('csops_scope') -%}
+    {#- A unit test mocks only the inputs its model reads; it always builds from scratch. -#}
+    {%- if model.resource_type == 'unit_test' -%}
+        {{ return({'kind': kind, 'mode': 'none'}) }}
+    {%- endif -%}
+    {%- set inputs = csops._scope_inputs(kind) -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return({'kind': kind, 'mode': 'none'}) }}
+    {%- endif -%}
+    {%- set state = csops._stored_state() -%}
+    {%- if state is none or state.watermark is none -%}
+        {{ return({'kind': kind, 'mode': 'all'}) }}
+    {%- endif -%}
+    {%- set current = run_query(
+        'select ' ~ csops._fingerprint_sql(kind, inputs, "cast('" ~ state.as_of ~ "' as timestamp with time zone)")
+        ~ (', cast((select as_of from ' ~ inputs.as_of ~ ") >= cast('" ~ state.as_of ~ "' as timestamp with time zone) as boolean)" if kind != 'versions' else ', true')
+    ).rows[0] -%}
+    {%- if current[0] != state.fingerprint or not current[1] -%}
+        {{ return({'kind': kind, 'mode': 'all'}) }}
+    {%- endif -%}
+    {%- set watermark = "cast('" ~ state.watermark ~ "' as timestamp with time zone)" -%}
+    {%- set scope = {'kind': kind, 'mode': 'partial', 'watermark': watermark} -%}
+    {%- if kind == 'ticket' -%}
+        {%- do scope.update({'keys_sql':
+            'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
+            ~ " or status is distinct from 'closed'"
+            ~ ' union select ticket_id from ' ~ inputs.audits ~ ' where _extracted_at > ' ~ watermark
+            ~ ' union select ticket_id from ' ~ inputs.ratings ~ ' where _extracted_at > ' ~ watermark
+            ~ ' and ticket_id is not null'}) -%}
+    {%- elif kind == 'conversation' -%}
+        {%- do scope.update({'keys_sql':
+            'select conversation_id from ' ~ inputs.conversations ~ ' where _extracted_at > ' ~ watermark
+            ~ " or state is distinct from 'closed'"}) -%}
+    {%- endif -%}
+    {{ return(scope) }}
+{%- endmacro %}
+
+
+{#- A filter for an input of a scoped model: `column` is the contact key in that input. -#}
+{% macro in_scope(scope, column) -%}
+    {%- if scope.mode == 'partial' and scope.kind != 'versions' -%}
+        {{ column }} in ({{ scope.keys_sql }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A filter for the landed rows a `versions` model reads: those extracted after its
+    watermark. The watermark is a literal, so DuckDB skips the row groups of older files by
+    their statistics. -#}
+{% macro landed_since(scope, column='_extracted_at') -%}
+    {%- if scope.mode == 'partial' -%}
+        {{ column }} > {{ scope.watermark }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Record the model's state after its build (a post-hook, inside the build's transaction). -#}
+{% macro save_incremental_state(kind=none) -%}
+    {%- set kind = kind or config.get('csops_scope') -%}
+    {%- set inputs = csops._scope_inputs(kind) -%}
+    {%- if kind == 'versions' -%}
+        {%- set watermark = '(select max(_extracted_at) from ' ~ this ~ ')' -%}
+        {%- set as_of = 'cast(null as timestamp with time zone)' -%}
+    {%- elif kind == 'ticket' -%}
+        {%- set watermark = 'greatest((select max(_extracted_at) from ' ~ inputs.tickets
+            ~ '), (select max(_extracted_at) from ' ~ inputs.audits
+            ~ '), (select max(_extracted_at) from ' ~ inputs.ratings ~ '))' -%}
+        {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
+    {%- else -%}
+        {%- set watermark = '(select max(_extracted_at) from ' ~ inputs.conversations ~ ')' -%}
+        {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
+    {%- endif -%}
+    create schema if not exists csops_state;
+    create table if not exists csops_state.incremental_state (
+        model varchar primary key,
+        watermark timestamp with time zone,
+        as_of timestamp with time zone,
+        fingerprint varchar
+    );
+    delete from csops_state.incremental_state where model = '{{ this.identifier }}';
+    insert into csops_state.incremental_state
+    select
+        '{{ this.identifier }}',
+        {{ watermark }},
+        {{ as_of }},
+        {{ csops._fingerprint_sql(kind, inputs, as_of) }}
+{%- endmacro %}
+
+
+{% macro _scope_inputs(kind) -%}
+    {%- if kind == 'ticket' -%}
+        {{ return({
+            'tickets': ref('stg_zendesk__tickets'),
+            'audits': ref('stg_zendesk__ticket_audits'),
+            'ratings': ref('stg_zendesk__satisfaction_ratings'),
+            'users': ref('stg_zendesk__users'),
+            'as_of': ref('int_as_of'),
+            'reference': [
+                ref('stg_zendesk__groups'), ref('stg_zendesk__schedules'),
+                ref('stg_zendesk__holidays'), ref('stg_zendesk__sla_policies'),
+                ref('team_schedules'), ref('sla_targets'), ref('rails_time_zones')
+            ]
+        }) }}
+    {%- elif kind == 'conversation' -%}
+        {{ return({
+            'conversations': ref('stg_intercom__conversations'),
+            'as_of': ref('int_as_of'),
+            'reference': [
+                ref('stg_intercom__teams'), ref('stg_intercom__admins'),
+                ref('stg_zendesk__schedules'), ref('stg_zendesk__holidays'),
+                ref('team_schedules'), ref('rails_time_zones')
+            ]
+        }) }}
+    {%- elif kind == 'versions' -%}
+        {{ return({'reference': []}) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "csops_scope must be 'versions', 'ticket' or 'conversation', not " ~ kind) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro _stored_state() -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables"
+        ~ " where table_schema = 'csops_state' and table_name = 'incremental_state'"
+    ) -%}
+    {%- if found.rows[0][0] == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rows = run_query(
+        "select cast(watermark as varchar), cast(as_of as varchar), fingerprint"
+        ~ " from csops_state.incremental_state where model = '" ~ this.identifier ~ "'"
+    ).rows -%}
+    {%- if rows | length == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({'watermark': rows[0][0], 'as_of': rows[0][1], 'fingerprint': rows[0][2]}) }}
+{%- endmacro %}
+
+
+{#- What a build's results rest on besides the landed rows, as one md5 (SQL). The code and
+    the vars are hashed here, in Jinja, so no var's value (the customer salt) reaches a query;
+    the reference tables are hashed in the warehouse, their landing columns left out; users
+    only as far as they existed at `cutoff` (a SQL timestamp: the previous as_of), since users
+    created later can only touch contacts that landed since. -#}
+{% macro _fingerprint_sql(kind, inputs, cutoff) -%}
+    {%- if not execute -%}
+        {{ return("''") }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+        {%- if node.package_name == project_name and node.resource_type in ('model', 'seed') -%}
+            {%- do parts.append(node.unique_id ~ ':' ~ node.checksum.checksum) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for macro_id, macro in (graph.get('macros') or {}).items() | sort -%}
+        {%- if macro.package_name == project_name -%}
+            {%- do parts.append(macro_id ~ ':' ~ local_md5(macro.macro_sql)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set settings = {
+        'as_of': var('as_of'),
+        'escalation_teams': var('escalation_teams'),
+        'escalation_tags': var('escalation_tags'),
+        'customer_salt': var('customer_salt'),
+        'reporting_timezone': var('reporting_timezone'),
+        'survey_field_refs': var('survey_field_refs'),
+        'business_hours_lookahead_days': var('business_hours_lookahead_days'),
+        'cost_per_human_contact': var('cost_per_human_contact'),
+        'lake': env_var('CSOPS_LAKE', 'data/lake'),
+        'kind': kind
+    } -%}
+    {%- do parts.append(tojson(settings, sort_keys=true)) -%}
+    md5(concat_ws('|', '{{ local_md5(parts | join("\n")) }}'
+    {%- for relation in inputs.reference %},
+        (select coalesce(md5(string_agg(cast(row_value as varchar), '|'
+            order by cast(row_value as varchar))), '')
+         from (select columns(lambda c: not starts_with(c, '_')) from {{ relation }}) as row_value)
+    {%- endfor %}
+    {%- if inputs.as_of is defined %},
+        (select coalesce(cast(first_window_start as varchar), '') from {{ inputs.as_of }})
+    {%- endif %}
+    {%- if inputs.users is defined %},
+        (select coalesce(md5(string_agg(
+            concat_ws(',', user_id, role, is_agent, email), '|' order by user_id)), '')
+         from {{ inputs.users }} where created_at <= {{ cutoff }})
+    {%- endif %}))
+{%- endmacro %}
+
+
+{#- The last select of a `versions` model: `new_rows` (a CTE of staged rows, the latest of
+    each id among the rows landed since the watermark) merged with the stored rows of the
+    same ids, keeping the first by `order_by`, so the result is what ranking every landed
+    version would keep. Built from scratch, it is `new_rows` as they are. -#}
+{% macro keep_latest_versions(scope, new_rows, key, order_by) -%}
+    {%- if scope.mode == 'partial' -%}
+    select * exclude (csops_version_rank)
+    from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by {{ order_by }})
+                as csops_version_rank
+        from (
+            select * from {{ new_rows }}
+            union all by name
+            select * from {{ this }}
+            where {{ key }} in (select {{ key }} from {{ new_rows }})
+        )
+    )
+    where csops_version_rank = 1
+    {%- else -%}
+    select * from {{ new_rows }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- int_zendesk__ticket_status_intervals, incrementally: the current (last) interval of a
+    ticket ends at as_of, so the tickets left out of the scope (closed ones) have theirs
+    moved to the new as_of, as a full refresh would end it. -#}
+{% macro extend_current_intervals() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set
+        valid_to = as_of.as_of,
+        duration_calendar_minutes = {{ csops.minutes_between('valid_from', 'as_of.as_of') }}
+    from {{ ref('int_as_of') }} as as_of
+    where is_current_interval
+        and valid_to is distinct from as_of.as_of
+    {%- endif -%}
+{%- endmacro %}
