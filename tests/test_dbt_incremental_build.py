@@ -132,6 +132,9 @@ INCREMENTAL_MODELS = {
     "fct_tickets",
     "fct_ticket_replies",
     "fct_sla_events",
+    "int_intercom__conversation_metrics",
+    "int_intercom__conversation_business_minutes",
+    "fct_conversations",
 }
 
 

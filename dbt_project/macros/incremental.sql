@@ -8,9 +8,11 @@
     - `versions` (staging): read only the landed rows extracted after the table's watermark,
       merge them with the stored rows of the same ids, keep the latest version, and replace
       those ids (delete, then insert).
-    - `ticket` / `conversation` (per-contact models): recompute the contacts whose landed rows
-      are new since the model's last build, plus every contact not yet closed (their clocks
-      run to as_of), and replace exactly those contacts' rows.
+    - `ticket` (per-ticket models): recompute the tickets whose landed rows are new since the
+      model's last build, plus every ticket not yet closed (their clocks run to as_of), and
+      replace exactly those tickets' rows.
+    - `conversation` (per-conversation models): the same for the conversations whose staged
+      version is new; nothing of a conversation is measured to as_of.
 
     Each model keeps its own state row in csops_state.incremental_state (watermark, as_of,
     fingerprint), written after its build in the same transaction, so a model that failed or
@@ -77,8 +79,8 @@
             ~ ' and ticket_id is not null'}) -%}
     {%- elif kind == 'conversation' -%}
         {%- do scope.update({'keys_sql':
-            'select conversation_id from ' ~ inputs.conversations ~ ' where _extracted_at > ' ~ watermark
-            ~ " or state is distinct from 'closed'"}) -%}
+            'select conversation_id from ' ~ inputs.conversations
+            ~ ' where _extracted_at > ' ~ watermark}) -%}
     {%- endif -%}
     {{ return(scope) }}
 {%- endmacro %}

@@ -1,16 +1,24 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
+{%- set scope = csops.incremental_scope('conversation') %}
 -- Business-minute first response time of each Intercom conversation (created -> first human
 -- reply) on the schedule of its team (int_intercom__conversation_schedules), so tickets and
 -- chats compare on the same clock in fct_contacts.
 with conversations as (
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 conversation_metrics as (
     select * from {{ ref('int_intercom__conversation_metrics') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 conversation_schedules as (
     select * from {{ ref('int_intercom__conversation_schedules') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 response_intervals as (

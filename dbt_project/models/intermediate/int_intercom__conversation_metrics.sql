@@ -1,12 +1,19 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
+{%- set scope = csops.incremental_scope('conversation') %}
 -- One row per Intercom conversation with the calendar-minute measures of KPIS.md
 -- "Conversations": first human response, last close, reopens, bot involvement, escalation
 -- and automated resolution.
 with conversations as (
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 parts as (
     select * from {{ ref('stg_intercom__conversation_parts') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 teams as (

@@ -1,10 +1,17 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
+{%- set scope = csops.incremental_scope('conversation') %}
 -- One row per Intercom conversation: its current attributes and its calendar-minute KPIs.
 with conversations as (
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 metrics as (
     select * from {{ ref('int_intercom__conversation_metrics') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 ratings as (
