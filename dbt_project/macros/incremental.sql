@@ -96,6 +96,14 @@
 {%- endmacro %}
 
 
+{#- Written before the parenthesis of an input CTE filtered by in_scope: materialized, so
+    DuckDB filters the input to the scope before joining it (left to the optimizer, the
+    scope's semi-join can land after a range join over the whole table). -#}
+{% macro scoped_cte(scope) -%}
+    {%- if scope.mode == 'partial' and scope.kind != 'versions' %}materialized {% endif -%}
+{%- endmacro %}
+
+
 {#- A filter for the landed rows a `versions` model reads: those extracted after its
     watermark. The watermark is a literal, so DuckDB skips the row groups of older files by
     their statistics. -#}
@@ -105,6 +113,19 @@
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The state table, created before any model runs (on-run-start): created by the models'
+    own post-hooks, two models finishing at once would conflict in DuckDB's catalog. -#}
+{% macro create_incremental_state() -%}
+    create schema if not exists csops_state;
+    create table if not exists csops_state.incremental_state (
+        model varchar,
+        watermark timestamp with time zone,
+        as_of timestamp with time zone,
+        fingerprint varchar
+    )
 {%- endmacro %}
 
 
@@ -124,13 +145,6 @@
         {%- set watermark = '(select max(_extracted_at) from ' ~ inputs.conversations ~ ')' -%}
         {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
     {%- endif -%}
-    create schema if not exists csops_state;
-    create table if not exists csops_state.incremental_state (
-        model varchar primary key,
-        watermark timestamp with time zone,
-        as_of timestamp with time zone,
-        fingerprint varchar
-    );
     delete from csops_state.incremental_state where model = '{{ this.identifier }}';
     insert into csops_state.incremental_state
     select

@@ -11,12 +11,12 @@
 --
 -- Cost: the unsolved status intervals are range-joined to the day ends they contain, so a
 -- ticket costs one row per day it stayed open, never a fixed horizon of days per ticket.
-with intervals as (
+with intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

@@ -6,17 +6,17 @@
 -- Business-minute first response time of each Intercom conversation (created -> first human
 -- reply) on the schedule of its team (int_intercom__conversation_schedules), so tickets and
 -- chats compare on the same clock in fct_contacts.
-with conversations as (
+with conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
-conversation_metrics as (
+conversation_metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_intercom__conversation_metrics') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
-conversation_schedules as (
+conversation_schedules as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_intercom__conversation_schedules') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),

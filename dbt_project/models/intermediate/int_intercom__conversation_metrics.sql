@@ -6,12 +6,12 @@
 -- One row per Intercom conversation with the calendar-minute measures of KPIS.md
 -- "Conversations": first human response, last close, reopens, bot involvement, escalation
 -- and automated resolution.
-with conversations as (
+with conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
-parts as (
+parts as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversation_parts') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),

@@ -11,7 +11,7 @@
 -- conditions: priority (is, is_not, less_than, greater_than), via_id and group_id (is,
 -- is_not); any other condition is treated as not met, so a policy that depends on one never
 -- matches through filter_all. Conditions read the ticket's current attributes.
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

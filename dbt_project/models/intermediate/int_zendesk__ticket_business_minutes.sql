@@ -9,22 +9,22 @@
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last
 -- solve or as_of. Every clock is cut into intervals on the ticket's schedule and measured by
 -- csops.business_minutes_overlap on the open windows (two position lookups per interval).
-with metrics as (
+with metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-status_intervals as (
+status_intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-ticket_schedules as (
+ticket_schedules as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

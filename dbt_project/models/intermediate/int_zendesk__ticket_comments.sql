@@ -7,7 +7,7 @@
 -- Every comment of every ticket, flagged public/private and agent/not (KPIS.md "Tickets": an
 -- agent is a user whose role is agent or admin; triggers, automations and end users are not),
 -- with the ticket's opening comment marked.
-with events as (
+with events as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

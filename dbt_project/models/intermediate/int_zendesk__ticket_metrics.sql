@@ -7,27 +7,27 @@
 -- One row per ticket with the calendar-minute measures of KPIS.md "Tickets": replies, solves,
 -- reopens, time per status, one-touch, escalation and automated resolution. Business-minute
 -- measures are added beside these from the same status intervals and replies.
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-comments as (
+comments as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_comments') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-replies as (
+replies as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-intervals as (
+intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-events as (
+events as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

@@ -9,12 +9,12 @@
 -- agent comments; a reply's waiting_since is the earliest public end-user comment of the
 -- segment it closes. A reply whose segment holds no end-user comment is a follow-up (null
 -- waiting_since). The first reply of a ticket that is not agent-initiated waits from creation.
-with comments as (
+with comments as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_comments') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

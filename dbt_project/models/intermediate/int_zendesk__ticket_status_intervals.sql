@@ -12,12 +12,12 @@
 -- Create or Change event on the status field; the last interval ends at as_of. Each row also
 -- says whether the change that opened it was a solve or a reopen and who made it, which the
 -- ticket metrics, the backlog and (next) the business-hour and SLA clocks are built from.
-with events as (
+with events as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

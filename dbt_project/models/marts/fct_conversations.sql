@@ -4,12 +4,12 @@
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
 {%- set scope = csops.incremental_scope('conversation') %}
 -- One row per Intercom conversation: its current attributes and its calendar-minute KPIs.
-with conversations as (
+with conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
-metrics as (
+metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_intercom__conversation_metrics') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),

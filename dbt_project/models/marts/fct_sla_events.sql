@@ -10,37 +10,37 @@
 -- come from int_zendesk__sla_policies_matched. elapsed_minutes is in the target's own unit
 -- (business minutes of the ticket's schedule, or calendar minutes), up to fulfilment or as_of.
 -- breach_at is when the target runs out; status is achieved, breached or active at as_of.
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-metrics as (
+metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-business_metrics as (
+business_metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_business_minutes') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-replies as (
+replies as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-status_intervals as (
+status_intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-targets as (
+targets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__sla_policies_matched') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-ticket_schedules as (
+ticket_schedules as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

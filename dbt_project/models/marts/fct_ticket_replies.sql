@@ -7,12 +7,12 @@
 -- One row per public agent reply (KPIS.md "Reply times"): when the requester started waiting
 -- for it and how long the wait was, in calendar and in business minutes of the ticket's
 -- schedule. A follow-up (no end-user comment since the previous agent comment) has no wait.
-with replies as (
+with replies as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-ticket_schedules as (
+ticket_schedules as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),

@@ -6,17 +6,17 @@
 {%- set scope = csops.incremental_scope('ticket') %}
 -- One row per Zendesk ticket: its current attributes and its calendar- and business-minute KPIs
 -- (business minutes on the ticket's schedule, int_zendesk__ticket_business_minutes).
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-metrics as (
+metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-business_metrics as (
+business_metrics as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_business_minutes') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
