@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.landing import STREAMS, LandingWriter
+from pipelines.settings import DBT_BUILD_ARGS
 from simulator.bulk import BulkSummary, land_spool, spool_history
 from simulator.org import SimConfig
 
@@ -119,7 +120,8 @@ def scan_floor(lake: Path) -> dict:
 
 
 def dbt_build(workspace: Workspace) -> dict:
-    """`dbt build` of the project against this workspace; seconds, status and node timings.
+    """`dbt build` of the project against this workspace, as the pipeline runs it (unit
+    tests left to the test suite); seconds, status and node timings.
 
     target/ and logs/ go into the workspace, so a benchmark never overwrites the
     manifest another dbt run in the project tree is using.
@@ -128,6 +130,7 @@ def dbt_build(workspace: Workspace) -> dict:
     command = [
         str(dbt),
         "build",
+        *DBT_BUILD_ARGS,
         "--project-dir",
         str(DBT_PROJECT),
         "--profiles-dir",

@@ -14,6 +14,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# What every pipeline build adds to `dbt build`: dbt's unit tests test the SQL, not the
+# data, so they run in the test suite (tests/), not in every run (docs/decisions.md).
+# benchmarks/stages.py builds the same way.
+DBT_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
 KNOWN_SOURCES = ("zendesk", "intercom", "typeform")
 DEMO = "demo"

@@ -135,6 +135,8 @@ INCREMENTAL_MODELS = {
     "int_intercom__conversation_metrics",
     "int_intercom__conversation_business_minutes",
     "fct_conversations",
+    "fct_contacts",
+    "int_agent__activities",
 }
 
 

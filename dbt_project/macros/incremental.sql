@@ -70,26 +70,46 @@
     {%- endif -%}
     {%- set watermark = "cast('" ~ state.watermark ~ "' as timestamp with time zone)" -%}
     {%- set scope = {'kind': kind, 'mode': 'partial', 'watermark': watermark} -%}
+    {%- set ticket_keys = (
+        'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
+        ~ " or status is distinct from 'closed'"
+        ~ ' union select ticket_id from ' ~ inputs.audits ~ ' where _extracted_at > ' ~ watermark
+        ~ ' union select ticket_id from ' ~ inputs.ratings ~ ' where _extracted_at > ' ~ watermark
+        ~ ' and ticket_id is not null') if inputs.tickets is defined else none -%}
+    {%- set conversation_keys = (
+        'select conversation_id from ' ~ inputs.conversations
+        ~ ' where _extracted_at > ' ~ watermark) if inputs.conversations is defined else none -%}
     {%- if kind == 'ticket' -%}
-        {%- do scope.update({'keys_sql':
-            'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
-            ~ " or status is distinct from 'closed'"
-            ~ ' union select ticket_id from ' ~ inputs.audits ~ ' where _extracted_at > ' ~ watermark
-            ~ ' union select ticket_id from ' ~ inputs.ratings ~ ' where _extracted_at > ' ~ watermark
-            ~ ' and ticket_id is not null'}) -%}
+        {%- do scope.update({'keys_sql': ticket_keys, 'ticket': ticket_keys}) -%}
     {%- elif kind == 'conversation' -%}
-        {%- do scope.update({'keys_sql':
-            'select conversation_id from ' ~ inputs.conversations
-            ~ ' where _extracted_at > ' ~ watermark}) -%}
+        {%- do scope.update({'keys_sql': conversation_keys, 'conversation': conversation_keys}) -%}
+    {%- elif kind == 'contact' -%}
+        {#- Rows of both contact types, told apart as fct_contacts does: contact_type:contact_id. -#}
+        {%- do scope.update({
+            'ticket': ticket_keys,
+            'conversation': conversation_keys,
+            'keys_sql': "select 'ticket:' || cast(ticket_id as varchar) from (" ~ ticket_keys
+                ~ ") union all select 'conversation:' || conversation_id from ("
+                ~ conversation_keys ~ ")"
+        }) -%}
     {%- endif -%}
     {{ return(scope) }}
 {%- endmacro %}
 
 
-{#- A filter for an input of a scoped model: `column` is the contact key in that input. -#}
+{#- A filter for an input of a scoped model: `column` is the ticket id (ticket_id) or the
+    conversation id (conversation_id) in that input, or, in a `contact` model, the
+    expression contact_type || ':' || contact_id of an input holding both. -#}
 {% macro in_scope(scope, column) -%}
+    {%- if column.endswith('ticket_id') -%}
+        {%- set of = 'ticket' -%}
+    {%- elif column.endswith('conversation_id') -%}
+        {%- set of = 'conversation' -%}
+    {%- else -%}
+        {%- set of = 'keys_sql' -%}
+    {%- endif -%}
     {%- if scope.mode == 'partial' and scope.kind != 'versions' -%}
-        {{ column }} in ({{ scope.keys_sql }})
+        {{ column }} in ({{ scope[of] }})
     {%- else -%}
         true
     {%- endif -%}
@@ -136,13 +156,12 @@
     {%- if kind == 'versions' -%}
         {%- set watermark = '(select max(_extracted_at) from ' ~ this ~ ')' -%}
         {%- set as_of = 'cast(null as timestamp with time zone)' -%}
-    {%- elif kind == 'ticket' -%}
-        {%- set watermark = 'greatest((select max(_extracted_at) from ' ~ inputs.tickets
-            ~ '), (select max(_extracted_at) from ' ~ inputs.audits
-            ~ '), (select max(_extracted_at) from ' ~ inputs.ratings ~ '))' -%}
-        {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
     {%- else -%}
-        {%- set watermark = '(select max(_extracted_at) from ' ~ inputs.conversations ~ ')' -%}
+        {%- set latest = [] -%}
+        {%- for name in ('tickets', 'audits', 'ratings', 'conversations') if inputs[name] is defined -%}
+            {%- do latest.append('(select max(_extracted_at) from ' ~ inputs[name] ~ ')') -%}
+        {%- endfor -%}
+        {%- set watermark = 'greatest(' ~ latest | join(', ') ~ ')' -%}
         {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
     {%- endif -%}
     delete from csops_state.incremental_state where model = '{{ this.identifier }}';
@@ -179,11 +198,20 @@
                 ref('team_schedules'), ref('rails_time_zones')
             ]
         }) }}
+    {%- elif kind == 'contact' -%}
+        {%- set tickets = csops._scope_inputs('ticket') -%}
+        {%- set conversations = csops._scope_inputs('conversation') -%}
+        {%- do tickets.update({
+            'conversations': conversations.conversations,
+            'reference': tickets.reference + conversations.reference
+        }) -%}
+        {{ return(tickets) }}
     {%- elif kind == 'versions' -%}
         {{ return({'reference': []}) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
-            "csops_scope must be 'versions', 'ticket' or 'conversation', not " ~ kind) }}
+            "csops_scope must be 'versions', 'ticket', 'conversation' or 'contact', not "
+            ~ kind) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -1,34 +1,47 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='contact', unique_key='contact_id',
+    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('contact') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the activities of the tickets and
+-- conversations that their own incremental models rebuild.
+{%- set scope = csops.incremental_scope('contact') %}
 -- Every act an agent is credited with (KPIS.md "Agents"), one row each, dated on its reporting
 -- day: public ticket replies (by their author), ticket solves (by the author of the solving
 -- status change), conversation closes (by the admin who closed), and the CSAT rating that
 -- counts per contact (by the agent rated). The daily and weekly scorecards both aggregate
 -- these rows, so a weekly median is recomputed from the replies, never from daily medians.
-with replies as (
+with replies as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_replies') }}
+    where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
 -- Business-minute reply times on the ticket's schedule. Counted replies come from the
 -- intermediate model (every reply once); the fact only lends its business minutes.
-reply_times as (
+reply_times as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_ticket_replies') }}
+    where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
-intervals as (
+intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_tickets') }}
+    where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
-parts as (
+parts as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversation_parts') }}
+    where {{ csops.in_scope(scope, "conversation_id") }}
 ),
 
 -- The rating that counts per contact, with the agent it is credited to (the assignee at
 -- rating time, else the current one).
-ratings as (
+ratings as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_contact_csat_ratings') }}
+    where {{ csops.in_scope(scope, "contact_type || ':' || contact_id") }}
 ),
 
 reply_activities as (

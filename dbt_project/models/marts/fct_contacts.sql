@@ -1,15 +1,25 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='contact', unique_key='contact_key',
+    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('contact') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets and conversations that their own
+-- incremental models rebuild.
+{%- set scope = csops.incremental_scope('contact') %}
 -- The conformed contact (KPIS.md "Conformed contacts"): every ticket and every conversation
 -- exactly once, with the measures the KPI marts compare across channels.
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-conversations as (
+conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
-conversation_business_minutes as (
+conversation_business_minutes as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_intercom__conversation_business_minutes') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 ticket_contacts as (

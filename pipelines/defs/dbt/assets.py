@@ -12,6 +12,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
+from pipelines.settings import DBT_BUILD_ARGS
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -50,5 +51,5 @@ def csops_dbt_models(
     # window), so re-running an old day yields the same warehouse. They run in the same run
     # as the raw days they follow; as partitioned assets, a 90-day backfill recorded 90
     # materializations of each of them (about a minute of the demo spent on bookkeeping).
-    args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+    args = ["build", *DBT_BUILD_ARGS, *(["--full-refresh"] if config.full_refresh else [])]
     yield from dbt.cli(args, context=context).stream()
