@@ -137,6 +137,8 @@ INCREMENTAL_MODELS = {
     "fct_conversations",
     "fct_contacts",
     "int_agent__activities",
+    "int_agents__contact_assignments",
+    "int_zendesk__ticket_schedules",
 }
 
 

@@ -1,14 +1,23 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='contact', unique_key='contact_id',
+    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('contact') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the assignments of the tickets and
+-- conversations that their own incremental models rebuild.
+{%- set scope = csops.incremental_scope('contact') %}
 -- Who held each contact when: one row per assignee period of a ticket (audit assignee_id
 -- changes) or conversation (assignment parts to an admin), so feedback given at an instant
 -- is credited to the assignee at that instant (KPIS.md "Agents"). A period runs from its
 -- assignment to the next one; the last one stays open. assigned_agent_key is null for a
 -- period in which nobody held the contact.
-with audit_events as (
+with audit_events as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__ticket_audit_events') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-parts as (
+parts as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversation_parts') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 ticket_assignments as (

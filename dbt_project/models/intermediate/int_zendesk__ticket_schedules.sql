@@ -1,10 +1,17 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
+-- those not closed yet.
+{%- set scope = csops.incremental_scope('ticket') %}
 -- The schedule each ticket's business clocks run on (KPIS.md "Business hours"): the schedule
 -- the team_schedules seed assigns to the ticket's current group by name, else the account
 -- default (the earliest created schedule, or the synthetic 24/7 one when there is none).
 -- Zendesk links groups to schedules only through triggers, which the API does not expose as
 -- data: hence the seed. The schedule's current definition applies to the whole ticket life.
-with tickets as (
+with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 groups as (
