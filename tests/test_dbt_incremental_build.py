@@ -139,6 +139,7 @@ INCREMENTAL_MODELS = {
     "int_agent__activities",
     "int_agents__contact_assignments",
     "int_zendesk__ticket_schedules",
+    "int_intercom__conversation_schedules",
 }
 
 

@@ -1,10 +1,16 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
+{%- set scope = csops.incremental_scope('conversation') %}
 -- The schedule each Intercom conversation's business clocks run on: the schedule the
 -- team_schedules seed assigns to the conversation's current team by name, else the account
 -- default (as for tickets, KPIS.md "Business hours"). Intercom's own office hours are not
 -- landed, so the Zendesk schedules are the support organisation's single definition of
 -- business hours.
-with conversations as (
+with conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 teams as (
