@@ -17,6 +17,10 @@ intervals as (
     select * from {{ ref('int_zendesk__ticket_status_intervals') }}
 ),
 
+open_ticket_days as (
+    select * from {{ ref('int_backlog__open_ticket_days') }}
+),
+
 ratings as (
     select * from {{ ref('int_contact_csat_ratings') }}
 ),
@@ -146,21 +150,54 @@ sla as (
     group by {{ csops.to_reporting_date('counted_at') }}, channel, team_key
 ),
 
--- A ticket is in the backlog when the status interval holding the instant is unsolved.
-backlog as (
+-- A ticket is in the backlog when the status interval holding the instant is unsolved. The
+-- complete days from the first landed day on are int_backlog__open_ticket_days' (the same
+-- rule at the same instant, the day's end, kept incrementally); the days it does not hold
+-- (before the first landed day, and the day as_of falls in, counted at as_of) are counted
+-- here from the intervals.
+backlog_days_held as (
+    select
+        {{ csops.to_reporting_date('first_window_start') }} as first_day,
+        cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of')) }} as date) as last_day
+    from as_of
+),
+
+backlog_of_held_days as (
+    select
+        open_ticket_days.date_day,
+        tickets.channel,
+        tickets.team_key,
+        count(*) as backlog_open_end_of_day
+    from open_ticket_days
+    inner join tickets
+        on open_ticket_days.ticket_id = tickets.ticket_id
+    inner join days
+        on open_ticket_days.date_day = days.date_day
+    group by open_ticket_days.date_day, tickets.channel, tickets.team_key
+),
+
+backlog_of_other_days as (
     select
         days.date_day,
         tickets.channel,
         tickets.team_key,
         count(*) as backlog_open_end_of_day
     from days
+    cross join backlog_days_held as held
     inner join intervals
         on intervals.valid_from < days.backlog_at
         and intervals.valid_to >= days.backlog_at
     inner join tickets
         on intervals.ticket_id = tickets.ticket_id
     where intervals.status not in ('solved', 'closed', 'deleted')
+        and (days.date_day < held.first_day or days.date_day > held.last_day)
     group by days.date_day, tickets.channel, tickets.team_key
+),
+
+backlog as (
+    select * from backlog_of_held_days
+    union all
+    select * from backlog_of_other_days
 ),
 
 joined as (
