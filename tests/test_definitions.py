@@ -49,3 +49,12 @@ def test_daily_job_runs_a_range_as_one_run():
     for assets_def in defs.resolve_asset_graph().assets_defs:
         if assets_def.partitions_def is not None:
             assert assets_def.backfill_policy == dg.BackfillPolicy.single_run()
+
+
+def test_the_dbt_build_can_be_launched_as_a_full_refresh():
+    """docs/incremental.md: the Launchpad's run config forces a full refresh."""
+    from pipelines.defs.dbt.assets import csops_dbt_models
+
+    fields = csops_dbt_models.op.config_schema.as_field().config_type.fields
+    assert "full_refresh" in fields
+    assert fields["full_refresh"].default_value is False
