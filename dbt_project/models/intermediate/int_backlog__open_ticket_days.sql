@@ -28,9 +28,7 @@ as_of as (
 -- The last complete day is the one before the day as_of falls in: that day ends after as_of
 -- (or, when as_of is exactly its midnight, has not begun).
 bounds as (
-    select
-        {{ csops.to_reporting_date('first_window_start') }} as first_day,
-        cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of')) }} as date) as last_day
+    select {{ csops.backlog_complete_days() }}
     from as_of
 ),
 

@@ -156,9 +156,7 @@ sla as (
 -- (before the first landed day, and the day as_of falls in, counted at as_of) are counted
 -- here from the intervals.
 backlog_days_held as (
-    select
-        {{ csops.to_reporting_date('first_window_start') }} as first_day,
-        cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of')) }} as date) as last_day
+    select {{ csops.backlog_complete_days() }}
     from as_of
 ),
 
