@@ -19,12 +19,18 @@ class Extracted:
 
 
 class Connector(Protocol):
-    """A source API read as day-windowed event streams plus fully-read reference streams."""
+    """A source API read as day-windowed event streams plus reference streams.
+
+    Reference streams are read in full on each run, except `incremental_reference_streams`
+    (the large ones, such as Zendesk users): those are read through the vendor's incremental
+    export from the start time the caller passes in `since`, from the beginning without one.
+    """
 
     source: str
     base_url: str
     event_streams: tuple[str, ...]
     reference_streams: tuple[str, ...]
+    incremental_reference_streams: tuple[str, ...]
 
     @classmethod
     def from_env(
@@ -33,7 +39,9 @@ class Connector(Protocol):
 
     def extract_events(self, start: datetime, end: datetime) -> Iterator[Extracted]: ...
 
-    def extract_reference(self) -> Iterator[Extracted]: ...
+    def extract_reference(
+        self, since: Mapping[str, datetime] | None = None
+    ) -> Iterator[Extracted]: ...
 
     def check(self) -> None: ...
 

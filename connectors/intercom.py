@@ -58,6 +58,7 @@ class IntercomConnector:
     source = "intercom"
     event_streams = ("conversations",)
     reference_streams = ("admins", "teams")
+    incremental_reference_streams: tuple[str, ...] = ()  # all small: read whole
 
     def __init__(
         self,
@@ -133,7 +134,7 @@ class IntercomConnector:
                 continue
             yield Extracted("conversations", conversation, max(latest, found_at))
 
-    def extract_reference(self) -> Iterator[Extracted]:
+    def extract_reference(self, since: Mapping[str, datetime] | None = None) -> Iterator[Extracted]:
         """All admins (teammates) and teams."""
         now = datetime.now(UTC)
         for admin in self._http.get_json("admins", "/admins").get("admins") or []:

@@ -11,12 +11,13 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from connectors.base import Extracted
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 EMPTY_DAY = date(1970, 1, 1)
+# An incremental reference export restarts this much before the latest change already
+# landed: the vendors' exports are inclusive of their start time and leave out the last
+# minute before the request, so an hour re-reads a few records and loses none.
+REFERENCE_OVERLAP = timedelta(hours=1)
 EMPTY_FILE = "_empty.parquet"
 
 
@@ -169,6 +174,28 @@ class LandingWriter:
             directory = self.lake / source / stream / f"date={EMPTY_DAY.isoformat()}"
             if not (directory / EMPTY_FILE).exists():
                 self._write_atomically(directory, EMPTY_FILE, spec.schema.empty_table())
+
+    def reference_start(self, source: str, stream: str, day: date) -> datetime | None:
+        """Where an incremental reference export landing in `day` starts: the latest
+        `updated_at` landed on an earlier day, less REFERENCE_OVERLAP; None (from the
+        beginning) when no earlier day holds a row.
+
+        Earlier days only: re-landing a day must read at least what that day held before,
+        so that replacing its file loses no record.
+        """
+        spec = stream_schema(source, stream)
+        if spec.updated_column is None:
+            raise ValueError(f"{source}/{stream} has no update time to export from")
+        latest: datetime | None = None
+        for folder in (self.lake / source / stream).glob("date=*"):
+            if date.fromisoformat(folder.name.removeprefix("date=")) >= day:
+                continue
+            for path in folder.glob("*.parquet"):
+                column = pq.read_table(path, columns=[spec.updated_column]).column(0)
+                value = pc.max(column).as_py()
+                if value is not None and (latest is None or value > latest):
+                    latest = value
+        return None if latest is None else latest - REFERENCE_OVERLAP
 
     @staticmethod
     def _keep_latest(spec: StreamSchema, rows: dict[Any, dict], row: dict) -> None:

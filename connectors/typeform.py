@@ -45,6 +45,7 @@ class TypeformConnector:
     source = "typeform"
     event_streams = ("responses",)
     reference_streams = ("forms",)
+    incremental_reference_streams: tuple[str, ...] = ()  # all small: read whole
 
     def __init__(
         self,
@@ -113,7 +114,7 @@ class TypeformConnector:
                 if at is not None:
                     yield Extracted("responses", response, at, {"form_id": form_id})
 
-    def extract_reference(self) -> Iterator[Extracted]:
+    def extract_reference(self, since: Mapping[str, datetime] | None = None) -> Iterator[Extracted]:
         """The definition (questions and their refs) of each configured form."""
         now = datetime.now(UTC)
         for form_id in self.form_ids:

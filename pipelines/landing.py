@@ -4,7 +4,10 @@ The connector reads the whole range in one pass (a Zendesk incremental export re
 would re-read every later day's tickets once per day); records are then bucketed into their
 UTC day by `event_time` and each day of each event stream is landed as one batch. A day with
 no records still lands an empty batch, so re-running it replaces whatever was there.
-Reference streams are read in full once and land as a snapshot in the range's last day.
+Reference streams land in the range's last day: the small ones read in full, the large ones
+(a connector's `incremental_reference_streams`) through their incremental export, from the
+latest change landed on an earlier day (`LandingWriter.reference_start`), so a nightly run
+lands the users that changed, not all of them.
 """
 
 from collections import defaultdict
@@ -77,8 +80,13 @@ def land_source_range(
 
     # Every read happens before anything lands: a source that gives up part-way (a reference
     # stream included) leaves the lake exactly as it was, never a partly landed range.
+    since = {
+        stream: moment
+        for stream in connector.incremental_reference_streams
+        if (moment := writer.reference_start(connector.source, stream, last_day)) is not None
+    }
     reference: dict[str, list[Extracted]] = defaultdict(list)
-    for item in connector.extract_reference():
+    for item in connector.extract_reference(since):
         reference[item.stream].append(item)
 
     for day in days_between(first_day, last_day):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from connectors.base import Extracted, parse_time
 from connectors.landing import LandingWriter
+from connectors.registry import CONNECTORS
 from simulator.clock import MAX_LIFE_DAYS, day_start, utc_day
 from simulator.org import SimConfig, SupportOrg
 from simulator.surveys import response_record
@@ -202,6 +203,8 @@ class _LakeSink:
     ) -> BulkSummary:
         writer, summary = LandingWriter(self.lake), BulkSummary()
         for (source, stream), items in records.items():
+            if stream in CONNECTORS[source].incremental_reference_streams:
+                items = _changed_since(items, writer.reference_start(source, stream, day))
             result = writer.land(
                 source,
                 stream,
@@ -213,6 +216,15 @@ class _LakeSink:
             )
             summary.rows[f"{source}/{stream}"] += result.rows
         return summary
+
+
+def _changed_since(records: list[dict], since: datetime | None) -> list[dict]:
+    """What an incremental export started at `since` returns (whole seconds, inclusive), as
+    `pipelines.landing` asks the API for it."""
+    if since is None:
+        return records
+    start = int(since.timestamp())
+    return [r for r in records if int(parse_time(r["updated_at"]).timestamp()) >= start]
 
 
 @dataclass(frozen=True)

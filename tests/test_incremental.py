@@ -223,3 +223,59 @@ def test_a_record_updated_on_a_later_day_lands_there_and_the_marts_show_its_late
         (8, "open", START + timedelta(hours=2)),
     ]
     assert mart == [(7, "solved", True), (8, "open", False)]
+
+
+def user(ident: int, updated: int, name: str = "") -> dict:
+    return {
+        "id": ident,
+        "name": name or f"user {ident}",
+        "role": "end-user",
+        "created_at": iso(S - 30 * 86400),
+        "updated_at": iso(updated),
+    }
+
+
+def test_users_land_incrementally_from_the_latest_change_of_an_earlier_day(zendesk_api, tmp_path):
+    day2 = DAY + timedelta(days=1)
+    lake = tmp_path / "lake"
+    writer = LandingWriter(lake)
+    writer.ensure_streams()
+    exports = "/api/v2/incremental/users/cursor.json"
+
+    def starts() -> list[int]:
+        return [
+            int(c.query["start_time"])
+            for c in zendesk_api.calls(exports)
+            if "start_time" in c.query
+        ]
+
+    # Day 1 on an empty lake: the whole history (start_time 0).
+    zendesk_api.users = [user(1, S - 10 * 86400), user(2, S + 200)]
+    land_source_range(zendesk(zendesk_api), writer, DAY, DAY)
+    assert landed(lake, "zendesk", "users", DAY) == [1, 2]
+    assert starts() == [0]
+
+    # Day 2: from day 1's latest change (S + 200) less the hour of overlap. User 1 has not
+    # changed since long before: it is not read again. User 2 changed, user 3 is new.
+    zendesk_api.users = [user(1, S - 10 * 86400), user(2, E + 300, "renamed"), user(3, E + 400)]
+    land_source_range(zendesk(zendesk_api), writer, day2, day2)
+    assert starts() == [0, S + 200 - 3600]
+    assert landed(lake, "zendesk", "users", day2) == [2, 3]
+
+    # Re-running day 1 reads from before day 1 (nothing: the whole history again), so its
+    # file loses no user; re-running day 2 then starts at the latest change day 1 now holds.
+    land_source_range(zendesk(zendesk_api), writer, DAY, DAY)
+    assert starts()[-1] == 0
+    assert landed(lake, "zendesk", "users", DAY) == [1, 2, 3]
+    land_source_range(zendesk(zendesk_api), writer, day2, day2)
+    assert starts()[-1] == E + 400 - 3600
+    assert landed(lake, "zendesk", "users", day2) == [2, 3]
+
+    # Staging keeps each user's latest version across the days' files.
+    build = run_dbt(tmp_path, lake, "build", "--select", "stg_zendesk__users")
+    assert build.returncode == 0, build.stdout[-4000:] + build.stderr
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        got = con.execute(
+            "select user_id, user_name from staging.stg_zendesk__users order by 1"
+        ).fetchall()
+    assert got == [(1, "user 1"), (2, "renamed"), (3, "user 3")]

@@ -104,6 +104,24 @@ def test_a_spooled_history_lands_what_the_http_path_lands(
     assert summary.days == spooled.days == (days[1] - days[0]).days + 1
 
 
+def test_a_day_on_top_lands_only_the_changed_users_on_both_paths(tmp_path: Path) -> None:
+    """The next night on top of a history: users and organizations come from their
+    incremental exports (from the latest change already landed), on both paths alike."""
+    history, extra = (LONG[0], LONG[1] - timedelta(days=1)), (LONG[1], LONG[1])
+    http_lake, bulk_lake = tmp_path / "http", tmp_path / "bulk"
+    for days in (history, extra):
+        land_over_http(http_lake, *days)
+        land_history(CONFIG, bulk_lake, *days, datetime.now(UTC), workers=1)
+    assert_same_files(http_lake, bulk_lake)
+    files = landed(bulk_lake)
+    all_users = files[f"zendesk/users/date={history[1].isoformat()}"]
+    changed = files[f"zendesk/users/date={extra[1].isoformat()}"]
+    # The history's snapshot holds every user; the night on top only those changed in the
+    # hour of overlap before the latest change landed (the simulator's `now` did not move).
+    assert len(changed) < len(all_users)
+    assert {row["id"] for row in changed} <= {row["id"] for row in all_users}
+
+
 def test_landing_an_empty_spool_says_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="holds no day"):
         land_spool(tmp_path, tmp_path / "lake", datetime.now(UTC))

@@ -19,9 +19,11 @@ STREAM_DESCRIPTIONS = {
     ("zendesk", "ticket_audits"): "Every audit (status changes, comments, reassignments) of "
     "the tickets updated in the day: the history the ticket metrics are computed from.",
     ("zendesk", "satisfaction_ratings"): "Zendesk CSAT ratings (good/bad) updated in the day.",
-    ("zendesk", "users"): "Snapshot of Zendesk users: agents, admins and end users.",
+    ("zendesk", "users"): "Zendesk users (agents, admins and end users) changed since the "
+    "latest change already landed; the whole history on the first run.",
     ("zendesk", "groups"): "Snapshot of Zendesk groups (the support teams).",
-    ("zendesk", "organizations"): "Snapshot of Zendesk customer organizations.",
+    ("zendesk", "organizations"): "Zendesk customer organizations changed since the latest "
+    "change already landed; all of them on the first run.",
     ("zendesk", "schedules"): "Snapshot of business-hours schedules (zone and weekly hours).",
     ("zendesk", "holidays"): "Snapshot of the holidays of every business-hours schedule.",
     ("zendesk", "sla_policies"): "Snapshot of SLA policies: conditions and targets.",
