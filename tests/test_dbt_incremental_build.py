@@ -144,6 +144,9 @@ INCREMENTAL_MODELS = {
     "int_agents__contact_assignments",
     "int_zendesk__ticket_schedules",
     "int_intercom__conversation_schedules",
+    "int_contact_csat_ratings",
+    "int_feedback__survey_answers",
+    "fct_survey_responses",
 }
 
 
@@ -153,8 +156,16 @@ def test_one_more_day_builds_only_what_changed(builds: dict) -> None:
     assert builds["rerun_modes"] == dict.fromkeys(INCREMENTAL_MODELS, "partial")
 
 
-# One incremental model of each kind: versions, ticket, conversation, contact.
-ONE_OF_EACH = ("stg_zendesk__tickets", "fct_sla_events", "fct_conversations", "fct_contacts")
+# One incremental model of each kind: versions, ticket, conversation, contact, response,
+# feedback.
+ONE_OF_EACH = (
+    "stg_zendesk__tickets",
+    "fct_sla_events",
+    "fct_conversations",
+    "fct_contacts",
+    "int_feedback__survey_answers",
+    "fct_survey_responses",
+)
 
 
 def test_a_changed_var_makes_the_incremental_models_recompute_all(builds: dict) -> None:

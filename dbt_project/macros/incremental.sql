@@ -13,6 +13,11 @@
       replace exactly those tickets' rows.
     - `conversation` (per-conversation models): the same for the conversations whose staged
       version is new; nothing of a conversation is measured to as_of.
+    - `contact` (models of both): the tickets and conversations of the two kinds above.
+    - `response` (per-survey-response models): the responses whose staged version is new.
+    - `feedback` (fct_survey_responses): the responses of `response`, plus every response
+      and rating about a contact of `contact`, replaced by `source:response_id`; the rows of
+      the contacts in scope are removed first, so a rating that a newer one replaced goes.
 
     Each model keeps its own state row in csops_state.incremental_state (watermark, as_of,
     fingerprint), written after its build in the same transaction, so a model that failed or
@@ -36,6 +41,12 @@
         {{ scope.keys_sql }}
         {%- endif %}
     )
+    {%- if scope.kind == 'feedback' %}
+        or contact_key in (
+            select contact_key from {{ scope.inputs.contacts }}
+            where contact_type || ':' || contact_id in ({{ scope.contact }})
+        )
+    {%- endif %}
     {%- endif %};
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
@@ -63,13 +74,13 @@
     {%- endif -%}
     {%- set current = run_query(
         'select ' ~ csops._fingerprint_sql(kind, inputs, "cast('" ~ state.as_of ~ "' as timestamp with time zone)")
-        ~ (', cast((select as_of from ' ~ inputs.as_of ~ ") >= cast('" ~ state.as_of ~ "' as timestamp with time zone) as boolean)" if kind != 'versions' else ', true')
+        ~ (', cast((select as_of from ' ~ inputs.as_of ~ ") >= cast('" ~ state.as_of ~ "' as timestamp with time zone) as boolean)" if inputs.as_of is defined else ', true')
     ).rows[0] -%}
     {%- if current[0] != state.fingerprint or not current[1] -%}
         {{ return({'kind': kind, 'mode': 'all'}) }}
     {%- endif -%}
     {%- set watermark = "cast('" ~ state.watermark ~ "' as timestamp with time zone)" -%}
-    {%- set scope = {'kind': kind, 'mode': 'partial', 'watermark': watermark} -%}
+    {%- set scope = {'kind': kind, 'mode': 'partial', 'watermark': watermark, 'inputs': inputs} -%}
     {%- set ticket_keys = (
         'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
         ~ " or status is distinct from 'closed'"
@@ -79,34 +90,57 @@
     {%- set conversation_keys = (
         'select conversation_id from ' ~ inputs.conversations
         ~ ' where _extracted_at > ' ~ watermark) if inputs.conversations is defined else none -%}
+    {%- set response_keys = (
+        'select response_id from ' ~ inputs.responses
+        ~ ' where _extracted_at > ' ~ watermark) if inputs.responses is defined else none -%}
+    {#- Rows of both contact types, told apart as fct_contacts does: contact_type:contact_id. -#}
+    {%- set contact_keys = (
+        "select 'ticket:' || cast(ticket_id as varchar) from (" ~ ticket_keys
+        ~ ") union all select 'conversation:' || conversation_id from ("
+        ~ conversation_keys ~ ")") if ticket_keys and conversation_keys else none -%}
     {%- if kind == 'ticket' -%}
         {%- do scope.update({'keys_sql': ticket_keys, 'ticket': ticket_keys}) -%}
     {%- elif kind == 'conversation' -%}
         {%- do scope.update({'keys_sql': conversation_keys, 'conversation': conversation_keys}) -%}
     {%- elif kind == 'contact' -%}
-        {#- Rows of both contact types, told apart as fct_contacts does: contact_type:contact_id. -#}
         {%- do scope.update({
             'ticket': ticket_keys,
             'conversation': conversation_keys,
-            'keys_sql': "select 'ticket:' || cast(ticket_id as varchar) from (" ~ ticket_keys
-                ~ ") union all select 'conversation:' || conversation_id from ("
-                ~ conversation_keys ~ ")"
+            'contact': contact_keys,
+            'keys_sql': contact_keys
+        }) -%}
+    {%- elif kind == 'response' -%}
+        {%- do scope.update({'keys_sql': response_keys, 'response': response_keys}) -%}
+    {%- elif kind == 'feedback' -%}
+        {#- The responses to replace: the new ones and the answers about a contact in scope
+            (their contact may be new); the ratings of contacts in scope go by contact_key. -#}
+        {%- do scope.update({
+            'ticket': ticket_keys,
+            'conversation': conversation_keys,
+            'contact': contact_keys,
+            'response': response_keys,
+            'keys_sql': "select 'typeform:' || response_id from (" ~ response_keys
+                ~ ") union all select 'typeform:' || response_id from " ~ inputs.answers
+                ~ " where contact_type || ':' || contact_id in (" ~ contact_keys ~ ")"
         }) -%}
     {%- endif -%}
     {{ return(scope) }}
 {%- endmacro %}
 
 
-{#- A filter for an input of a scoped model: `column` is the ticket id (ticket_id) or the
-    conversation id (conversation_id) in that input, or, in a `contact` model, the
-    expression contact_type || ':' || contact_id of an input holding both. -#}
+{#- A filter for an input of a scoped model: `column` is the ticket id (ticket_id), the
+    conversation id (conversation_id) or the survey response id (response_id) in that
+    input, or the expression contact_type || ':' || contact_id of an input holding both
+    contact types. -#}
 {% macro in_scope(scope, column) -%}
     {%- if column.endswith('ticket_id') -%}
         {%- set of = 'ticket' -%}
     {%- elif column.endswith('conversation_id') -%}
         {%- set of = 'conversation' -%}
+    {%- elif column.endswith('response_id') -%}
+        {%- set of = 'response' -%}
     {%- else -%}
-        {%- set of = 'keys_sql' -%}
+        {%- set of = 'contact' -%}
     {%- endif -%}
     {%- if scope.mode == 'partial' and scope.kind != 'versions' -%}
         {{ column }} in ({{ scope[of] }})
@@ -158,11 +192,12 @@
         {%- set as_of = 'cast(null as timestamp with time zone)' -%}
     {%- else -%}
         {%- set latest = [] -%}
-        {%- for name in ('tickets', 'audits', 'ratings', 'conversations') if inputs[name] is defined -%}
+        {%- for name in ('tickets', 'audits', 'ratings', 'conversations', 'responses') if inputs[name] is defined -%}
             {%- do latest.append('(select max(_extracted_at) from ' ~ inputs[name] ~ ')') -%}
         {%- endfor -%}
         {%- set watermark = 'greatest(' ~ latest | join(', ') ~ ')' -%}
-        {%- set as_of = '(select as_of from ' ~ inputs.as_of ~ ')' -%}
+        {%- set as_of = ('(select as_of from ' ~ inputs.as_of ~ ')') if inputs.as_of is defined
+            else 'cast(null as timestamp with time zone)' -%}
     {%- endif -%}
     delete from csops_state.incremental_state where model = '{{ this.identifier }}';
     insert into csops_state.incremental_state
@@ -206,12 +241,22 @@
             'reference': tickets.reference + conversations.reference
         }) -%}
         {{ return(tickets) }}
+    {%- elif kind == 'response' -%}
+        {{ return({'responses': ref('stg_typeform__responses'), 'reference': []}) }}
+    {%- elif kind == 'feedback' -%}
+        {%- set inputs = csops._scope_inputs('contact') -%}
+        {%- do inputs.update({
+            'responses': ref('stg_typeform__responses'),
+            'answers': ref('int_feedback__survey_answers'),
+            'contacts': ref('fct_contacts')
+        }) -%}
+        {{ return(inputs) }}
     {%- elif kind == 'versions' -%}
         {{ return({'reference': []}) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
-            "csops_scope must be 'versions', 'ticket', 'conversation' or 'contact', not "
-            ~ kind) }}
+            "csops_scope must be 'versions', 'ticket', 'conversation', 'contact', 'response'"
+            ~ " or 'feedback', not " ~ kind) }}
     {%- endif -%}
 {%- endmacro %}
 

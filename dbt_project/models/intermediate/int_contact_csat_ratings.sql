@@ -1,19 +1,29 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='contact', unique_key='contact_id',
+    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('contact') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the ratings of the tickets and conversations
+-- that their own incremental models rebuild (a new rating puts its ticket in scope).
+{%- set scope = csops.incremental_scope('contact') %}
 -- The one CSAT rating that counts per ticket or conversation (KPIS.md "Feedback": the latest,
 -- dated at its update, else its creation). Zendesk ratings are good/bad; offered/unoffered
 -- are invitations, not ratings. Intercom ratings are 1-5, satisfied from 4. Survey answers
 -- about a contact join these in fct_survey_responses. Each rating carries the agent it is
 -- credited to: the assignee at rating time (Zendesk rating assignee, Intercom rated teammate),
 -- else the contact's current assignee (KPIS.md "Agents").
-with zendesk_ratings as (
+with zendesk_ratings as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-tickets as (
+tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
+    where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
-conversations as (
+conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
+    where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 ranked_zendesk_ratings as (

@@ -1,3 +1,8 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='response', unique_key='response_id', on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('response') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the responses staged since the last build.
+{%- set scope = csops.incremental_scope('response') %}
 -- One row per scored answer of a Typeform response (KPIS.md "Feedback"): the answers whose
 -- field ref is mapped to a survey type by var survey_field_refs, with the survey's scale,
 -- the contact the hidden fields name and the respondent's customer key. Answers to other
@@ -6,8 +11,9 @@
 {%- for survey_type, refs in var('survey_field_refs').items() %}
     {%- do refs_by_type.update({survey_type: [refs] if refs is string else refs}) %}
 {%- endfor %}
-with responses as (
+with responses as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_typeform__responses') }}
+    where {{ csops.in_scope(scope, 'response_id') }}
 ),
 
 answers as (

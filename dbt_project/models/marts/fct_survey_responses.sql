@@ -1,14 +1,24 @@
+{{ config(materialized='incremental', incremental_strategy='csops_scope',
+    csops_scope='feedback', unique_key='response_key',
+    csops_scope_key="source || ':' || response_id", on_schema_change='fail',
+    post_hook="{{ csops.save_incremental_state('feedback') }}") }}
+-- Incremental (docs/incremental.md): rebuilds the responses staged since the last build and
+-- every rating and response about a contact that its own models rebuild.
+{%- set scope = csops.incremental_scope('feedback') %}
 -- One row per answered feedback question (KPIS.md "Feedback"): the counted CSAT rating of
 -- each Zendesk ticket and Intercom conversation, and every scored Typeform answer (CSAT, NPS,
 -- CES). A response linked to a landed contact takes that contact's team and channel, and the
 -- agent who held the contact when it was given (current assignee if unknown); otherwise it
 -- belongs to the customer alone.
-with ratings as (
+with ratings as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_contact_csat_ratings') }}
+    where {{ csops.in_scope(scope, "contact_type || ':' || contact_id") }}
 ),
 
-answers as (
+answers as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_feedback__survey_answers') }}
+    where {{ csops.in_scope(scope, 'response_id') }}
+        or {{ csops.in_scope(scope, "contact_type || ':' || contact_id") }}
 ),
 
 contacts as (
