@@ -2,7 +2,8 @@
     landing can have changed, and must leave every table as a full refresh of the same lake
     would (tests/test_dbt_incremental_build.py holds it to that).
 
-    Models built this way are `materialized='incremental'` with the custom strategy
+    Models built this way call `csops.incremental_model(kind, unique_key)` (at the end of
+    this file), which makes them `materialized='incremental'` with the custom strategy
     `csops_scope` and one of these kinds (config `csops_scope`):
 
     - `versions` (staging): read only the landed rows extracted after the table's watermark,
@@ -369,4 +370,25 @@
     where is_current_interval
         and valid_to is distinct from as_of.as_of
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The config of an incremental model of `kind` (kinds above), and its scope for this build:
+    `{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}` at the top of the
+    model. `scope_key` is the expression the rows are deleted by when it is not unique_key;
+    `post_hook` lists hooks to run after the build, before the model's state is saved. -#}
+{% macro incremental_model(kind, unique_key, scope_key=none, post_hook=[]) -%}
+    {%- set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'csops_scope',
+        'csops_scope': kind,
+        'unique_key': unique_key,
+        'on_schema_change': 'fail',
+        'post_hook': post_hook + ["{{ csops.save_incremental_state('" ~ kind ~ "') }}"]
+    } -%}
+    {%- if scope_key is not none -%}
+        {%- do settings.update({'csops_scope_key': scope_key}) -%}
+    {%- endif -%}
+    {%- do config(settings) -%}
+    {{ return(csops.incremental_scope(kind)) }}
 {%- endmacro %}

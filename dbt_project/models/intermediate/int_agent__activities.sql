@@ -1,10 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='contact', unique_key='contact_id',
-    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('contact') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the activities of the tickets and
 -- conversations that their own incremental models rebuild.
-{%- set scope = csops.incremental_scope('contact') %}
+{%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
 -- Every act an agent is credited with (KPIS.md "Agents"), one row each, dated on its reporting
 -- day: public ticket replies (by their author), ticket solves (by the author of the solving
 -- status change), conversation closes (by the admin who closed), and the CSAT rating that

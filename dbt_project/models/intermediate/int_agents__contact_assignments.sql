@@ -1,10 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='contact', unique_key='contact_id',
-    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('contact') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the assignments of the tickets and
 -- conversations that their own incremental models rebuild.
-{%- set scope = csops.incremental_scope('contact') %}
+{%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
 -- Who held each contact when: one row per assignee period of a ticket (audit assignee_id
 -- changes) or conversation (assignment parts to an admin), so feedback given at an instant
 -- is credited to the assignee at that instant (KPIS.md "Agents"). A period runs from its

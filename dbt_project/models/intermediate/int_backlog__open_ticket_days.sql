@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per ticket and reporting day at whose end the ticket was open (KPIS.md "Backlog"):
 -- created, and its status at the last instant of the day not solved, closed or deleted. The
 -- days run from the first landed day to the last complete day before as_of; a day that has

@@ -1,10 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='contact', unique_key='contact_id',
-    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('contact') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the ratings of the tickets and conversations
 -- that their own incremental models rebuild (a new rating puts its ticket in scope).
-{%- set scope = csops.incremental_scope('contact') %}
+{%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
 -- The one CSAT rating that counts per ticket or conversation (KPIS.md "Feedback": the latest,
 -- dated at its update, else its creation). Zendesk ratings are good/bad; offered/unoffered
 -- are invitations, not ratings. Intercom ratings are 1-5, satisfied from 4. Survey answers

@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='response', unique_key='response_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('response') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the responses staged since the last build.
-{%- set scope = csops.incremental_scope('response') %}
+{%- set scope = csops.incremental_model('response', 'response_id') %}
 -- One row per scored answer of a Typeform response (KPIS.md "Feedback"): the answers whose
 -- field ref is mapped to a survey type by var survey_field_refs, with the survey's scale,
 -- the contact the hidden fields name and the respondent's customer key. Answers to other

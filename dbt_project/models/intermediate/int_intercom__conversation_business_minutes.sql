@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
-{%- set scope = csops.incremental_scope('conversation') %}
+{%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
 -- Business-minute first response time of each Intercom conversation (created -> first human
 -- reply) on the schedule of its team (int_intercom__conversation_schedules), so tickets and
 -- chats compare on the same clock in fct_contacts.

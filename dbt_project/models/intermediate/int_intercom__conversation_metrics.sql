@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
-{%- set scope = csops.incremental_scope('conversation') %}
+{%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
 -- One row per Intercom conversation with the calendar-minute measures of KPIS.md
 -- "Conversations": first human response, last close, reopens, bot involvement, escalation
 -- and automated resolution.

@@ -1,8 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='conversation', unique_key='conversation_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('conversation') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
-{%- set scope = csops.incremental_scope('conversation') %}
+{%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
 -- The schedule each Intercom conversation's business clocks run on: the schedule the
 -- team_schedules seed assigns to the conversation's current team by name, else the account
 -- default (as for tickets, KPIS.md "Business hours"). Intercom's own office hours are not

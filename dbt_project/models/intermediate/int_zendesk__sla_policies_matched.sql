@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- The SLA targets of each ticket, one row per ticket and metric (KPIS.md "SLA"). The first
 -- Zendesk policy by position whose conditions the ticket meets sets the target of each metric
 -- it defines for the ticket's priority; a metric it leaves out, or any metric of a ticket no

@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- Business-minute twins of the ticket clocks of int_zendesk__ticket_metrics (KPIS.md
 -- "Business hours" and "Tickets"): first reply, first and full resolution, and the time in
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last

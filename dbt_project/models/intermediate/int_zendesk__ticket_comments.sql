@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- Every comment of every ticket, flagged public/private and agent/not (KPIS.md "Tickets": an
 -- agent is a user whose role is agent or admin; triggers, automations and end users are not),
 -- with the ticket's opening comment marked.

@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per ticket with the calendar-minute measures of KPIS.md "Tickets": replies, solves,
 -- reopens, time per status, one-touch, escalation and automated resolution. Business-minute
 -- measures are added beside these from the same status intervals and replies.

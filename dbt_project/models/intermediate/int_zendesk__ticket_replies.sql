@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per public agent reply with the moment the requester started waiting for it
 -- (KPIS.md "Reply times"). The public conversation of a ticket is cut into segments by public
 -- agent comments; a reply's waiting_since is the earliest public end-user comment of the

@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- The schedule each ticket's business clocks run on (KPIS.md "Business hours"): the schedule
 -- the team_schedules seed assigns to the ticket's current group by name, else the account
 -- default (the earliest created schedule, or the synthetic 24/7 one when there is none).

@@ -1,13 +1,7 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook=[
-        "{{ csops.extend_current_intervals() }}",
-        "{{ csops.save_incremental_state('ticket') }}"
-    ]) }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet; the current interval of every other (closed) ticket is then moved to
 -- end at the new as_of.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id', post_hook=["{{ csops.extend_current_intervals() }}"]) %}
 -- A ticket's status history as intervals [valid_from, valid_to): one row per status set by a
 -- Create or Change event on the status field; the last interval ends at as_of. Each row also
 -- says whether the change that opened it was a solve or a reopen and who made it, which the

@@ -1,10 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='contact', unique_key='contact_key',
-    csops_scope_key="contact_type || ':' || contact_id", on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('contact') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets and conversations that their own
 -- incremental models rebuild.
-{%- set scope = csops.incremental_scope('contact') %}
+{%- set scope = csops.incremental_model('contact', 'contact_key', scope_key="contact_type || ':' || contact_id") %}
 -- The conformed contact (KPIS.md "Conformed contacts"): every ticket and every conversation
 -- exactly once, with the measures the KPI marts compare across channels.
 with tickets as {{ csops.scoped_cte(scope) }}(

@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='contact_id', csops_scope_key='cast(contact_id as bigint)', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'contact_id', scope_key='cast(contact_id as bigint)') %}
 -- One row per SLA metric instance of a ticket (KPIS.md "SLA"): first reply time (created ->
 -- first public agent reply), next reply time (each reply's waiting_since -> the reply) and
 -- requester wait time (time in new, open and hold, accumulated against the target). Targets

@@ -1,10 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='feedback', unique_key='response_key',
-    csops_scope_key="source || ':' || response_id", on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('feedback') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the responses staged since the last build and
 -- every rating and response about a contact that its own models rebuild.
-{%- set scope = csops.incremental_scope('feedback') %}
+{%- set scope = csops.incremental_model('feedback', 'response_key', scope_key="source || ':' || response_id") %}
 -- One row per answered feedback question (KPIS.md "Feedback"): the counted CSAT rating of
 -- each Zendesk ticket and Intercom conversation, and every scored Typeform answer (CSAT, NPS,
 -- CES). A response linked to a landed contact takes that contact's team and channel, and the

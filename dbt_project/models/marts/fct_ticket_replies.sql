@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per public agent reply (KPIS.md "Reply times"): when the requester started waiting
 -- for it and how long the wait was, in calendar and in business minutes of the ticket's
 -- schedule. A follow-up (no end-user comment since the previous agent comment) has no wait.

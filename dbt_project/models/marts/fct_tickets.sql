@@ -1,9 +1,6 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='ticket', unique_key='ticket_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('ticket') }}") }}
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
-{%- set scope = csops.incremental_scope('ticket') %}
+{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per Zendesk ticket: its current attributes and its calendar- and business-minute KPIs
 -- (business minutes on the ticket's schedule, int_zendesk__ticket_business_minutes).
 with tickets as {{ csops.scoped_cte(scope) }}(

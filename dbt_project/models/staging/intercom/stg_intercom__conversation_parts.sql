@@ -1,7 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='versions', unique_key='conversation_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('versions') }}") }}
-{%- set scope = csops.incremental_scope('versions') %}
+{%- set scope = csops.incremental_model('versions', 'conversation_id') %}
 -- One row per conversation part (replies, notes, assignments, opens and closes), from the
 -- latest landed version of each conversation.
 -- Incremental (docs/incremental.md): the parts of the conversations whose staged version

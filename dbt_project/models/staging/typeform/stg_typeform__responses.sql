@@ -1,7 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='versions', unique_key='response_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('versions') }}") }}
-{%- set scope = csops.incremental_scope('versions') %}
+{%- set scope = csops.incremental_model('versions', 'response_id') %}
 
 -- Incremental (docs/incremental.md): only the rows landed since the last build are read.
 with source as (

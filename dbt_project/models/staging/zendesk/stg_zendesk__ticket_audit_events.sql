@@ -1,7 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='versions', unique_key='event_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('versions') }}") }}
-{%- set scope = csops.incremental_scope('versions') %}
+{%- set scope = csops.incremental_model('versions', 'event_id') %}
 -- One row per event of a ticket audit: the status changes, comments and field changes that
 -- the intermediate models turn into status history, replies and group history.
 -- Read from the landed audits directly, with the latest version of each audit kept as in

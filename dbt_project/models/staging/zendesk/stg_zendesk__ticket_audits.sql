@@ -1,7 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='csops_scope',
-    csops_scope='versions', unique_key='audit_id', on_schema_change='fail',
-    post_hook="{{ csops.save_incremental_state('versions') }}") }}
-{%- set scope = csops.incremental_scope('versions') %}
+{%- set scope = csops.incremental_model('versions', 'audit_id') %}
 -- One row per ticket audit, its events left to stg_zendesk__ticket_audit_events: each of
 -- the two reads the landed files itself, which is cheaper than storing the nested events
 -- here to unnest them there (benchmarks/RESULTS.md).
