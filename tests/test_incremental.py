@@ -270,12 +270,3 @@ def test_users_land_incrementally_from_the_latest_change_of_an_earlier_day(zende
     land_source_range(zendesk(zendesk_api), writer, day2, day2)
     assert starts()[-1] == E + 400 - 3600
     assert landed(lake, "zendesk", "users", day2) == [2, 3]
-
-    # Staging keeps each user's latest version across the days' files.
-    build = run_dbt(tmp_path, lake, "build", "--select", "stg_zendesk__users")
-    assert build.returncode == 0, build.stdout[-4000:] + build.stderr
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
-        got = con.execute(
-            "select user_id, user_name from staging.stg_zendesk__users order by 1"
-        ).fetchall()
-    assert got == [(1, "user 1"), (2, "renamed"), (3, "user 3")]

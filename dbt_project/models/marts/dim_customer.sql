@@ -11,7 +11,7 @@ tickets as (
 ),
 
 conversations as (
-    select * from {{ ref('stg_intercom__conversations') }}
+    select * from {{ ref('fct_conversations') }}
 ),
 
 responses as (
@@ -39,17 +39,17 @@ zendesk_people as (
         or requesters.requester_id is not null
 ),
 
--- The conversation's author is the customer unless a teammate or bot started it
--- (as fct_conversations keys it).
+-- The conversation's author is the customer unless a teammate or bot started it: the key
+-- fct_conversations gives it (hashed there once, not again here).
 intercom_people as (
     select
-        {{ csops.customer_key('source_author_email') }} as customer_key,
+        customer_key,
         'intercom' as source,
         cast(null as bigint) as organization_id,
         cast(null as timestamp with time zone) as updated_at,
         created_at as seen_at
     from conversations
-    where source_author_type not in ('admin', 'bot', 'team')
+    where customer_key is not null
 ),
 
 typeform_people as (
