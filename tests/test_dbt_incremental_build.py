@@ -147,6 +147,9 @@ INCREMENTAL_MODELS = {
     "int_contact_csat_ratings",
     "int_feedback__survey_answers",
     "fct_survey_responses",
+    "fct_agent_daily",
+    "kpi_agent_weekly",
+    "kpi_support_daily",
 }
 
 
@@ -157,7 +160,7 @@ def test_one_more_day_builds_only_what_changed(builds: dict) -> None:
 
 
 # One incremental model of each kind: versions, ticket, conversation, contact, response,
-# feedback.
+# feedback, days.
 ONE_OF_EACH = (
     "stg_zendesk__tickets",
     "fct_sla_events",
@@ -165,6 +168,7 @@ ONE_OF_EACH = (
     "fct_contacts",
     "int_feedback__survey_answers",
     "fct_survey_responses",
+    "kpi_support_daily",
 )
 
 

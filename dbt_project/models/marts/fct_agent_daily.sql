@@ -1,9 +1,13 @@
+-- Incremental (docs/incremental.md): recomputes the days from the earliest creation day of
+-- the contacts with something new (or the day before the previous as_of) on.
+{%- set scope = csops.incremental_model('days', 'date_day') %}
 -- One row per agent and reporting day on which the agent did something the scorecard counts
 -- (KPIS.md "Agents"): replies, solves and closes credited to whoever made them, CSAT to the
 -- agent rated. The first-reply median is exact over that day's first replies; weekly figures
 -- are recomputed from the same activity rows in kpi_agent_weekly, never from these medians.
-with activities as (
+with activities as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_agent__activities') }}
+    where {{ csops.in_days(scope, 'date_day') }}
 ),
 
 daily as (
