@@ -90,12 +90,15 @@
     {%- endif -%}
     {%- set watermark = "cast('" ~ state.watermark ~ "' as timestamp with time zone)" -%}
     {%- set scope = {'kind': kind, 'mode': 'partial', 'watermark': watermark, 'inputs': inputs} -%}
-    {%- set ticket_keys = (
+    {#- The tickets with something landed since the watermark; the ticket kinds add every
+        ticket not closed yet (its clocks run to as_of). -#}
+    {%- set changed_ticket_keys = (
         'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
-        ~ " or status is distinct from 'closed'"
         ~ ' union select ticket_id from ' ~ inputs.audits ~ ' where _extracted_at > ' ~ watermark
         ~ ' union select ticket_id from ' ~ inputs.ratings ~ ' where _extracted_at > ' ~ watermark
         ~ ' and ticket_id is not null') if inputs.tickets is defined else none -%}
+    {%- set ticket_keys = (changed_ticket_keys ~ ' union select ticket_id from ' ~ inputs.tickets
+        ~ " where status is distinct from 'closed'") if changed_ticket_keys else none -%}
     {%- set conversation_keys = (
         'select conversation_id from ' ~ inputs.conversations
         ~ ' where _extracted_at > ' ~ watermark) if inputs.conversations is defined else none -%}
@@ -121,19 +124,15 @@
     {%- elif kind == 'response' -%}
         {%- do scope.update({'keys_sql': response_keys, 'response': response_keys}) -%}
     {%- elif kind == 'days' -%}
-        {%- set changed_tickets = 'select ticket_id from ' ~ inputs.tickets ~ ' where _extracted_at > ' ~ watermark
-            ~ ' union select ticket_id from ' ~ inputs.audits ~ ' where _extracted_at > ' ~ watermark
-            ~ ' union select ticket_id from ' ~ inputs.ratings ~ ' where _extracted_at > ' ~ watermark
-            ~ ' and ticket_id is not null' -%}
         {%- set previous_as_of = "cast('" ~ state.as_of ~ "' as timestamp with time zone)" -%}
         {#- A literal in the model's filters, not the subqueries: DuckDB 2.0.0 folded
             `sum(...) > 0` to false over rows filtered by a comparison with this least() of
             scalar subqueries (fct_agent_daily's csat_pct came out null; docs/decisions.md). -#}
         {%- set since_day = run_query('select cast(least('
             ~ '(select min(' ~ csops.to_reporting_date('created_at') ~ ') from ' ~ inputs.tickets
-            ~ ' where ticket_id in (' ~ changed_tickets ~ ')), '
+            ~ ' where ticket_id in (' ~ changed_ticket_keys ~ ')), '
             ~ '(select min(' ~ csops.to_reporting_date('created_at') ~ ') from ' ~ inputs.conversations
-            ~ ' where _extracted_at > ' ~ watermark ~ '), '
+            ~ ' where conversation_id in (' ~ conversation_keys ~ ')), '
             ~ 'cast(' ~ dbt.dateadd('day', -1, csops.to_reporting_date(previous_as_of)) ~ ' as date))'
             ~ ' as varchar)').rows[0][0] -%}
         {%- do scope.update({'since_day': "cast('" ~ since_day ~ "' as date)"}) -%}
