@@ -23,7 +23,7 @@ import duckdb
 
 from connectors.landing import STREAMS, LandingWriter
 from pipelines.settings import DBT_BUILD_ARGS
-from simulator.bulk import BulkSummary, land_spool, spool_history
+from simulator.bulk import SPOOL_FORMAT, BulkSummary, land_spool, spool_history
 from simulator.org import SimConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +71,7 @@ def generate(config: SimConfig, spool: Path, first_day: date, last_day: date, wo
     generated again; `reused` in the result says which happened.
     """
     key = {
+        "format": SPOOL_FORMAT,
         "config": repr(config),
         "first_day": first_day.isoformat(),
         "last_day": last_day.isoformat(),
