@@ -167,6 +167,13 @@ def dbt_build(workspace: Workspace) -> dict:
         "slowest_models": sorted(
             (n for n in nodes if _is_model(n)), key=lambda n: n["seconds"], reverse=True
         )[:3],
+        # Every model's seconds, slowest first: where a build's time goes, kept per build
+        # (run_results.json holds only the workspace's latest).
+        "model_timings": {
+            n["unique_id"].removeprefix("model.csops."): n["seconds"]
+            for n in sorted(nodes, key=lambda n: n["seconds"], reverse=True)
+            if _is_model(n)
+        },
         "log": str(workspace.root / "dbt_build.log"),
     }
 

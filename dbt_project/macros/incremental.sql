@@ -59,6 +59,9 @@
     {%- endif %};
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {%- if scope.mode == 'partial' and csops.has_scoped_tests(model.unique_id) %};
+    {{ csops.record_written_keys(arg_dict['temp_relation']) }}
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -230,7 +233,8 @@
         watermark timestamp with time zone,
         as_of timestamp with time zone,
         fingerprint varchar
-    )
+    );
+    {{ csops.create_test_scope_state() }}
 {%- endmacro %}
 
 
@@ -250,6 +254,7 @@
         {%- set as_of = ('(select as_of from ' ~ inputs.as_of ~ ')') if inputs.as_of is defined
             else 'cast(null as timestamp with time zone)' -%}
     {%- endif -%}
+    {{ csops.mark_unless_written_in_part() }};
     delete from csops_state.incremental_state where model = '{{ this.identifier }}';
     insert into csops_state.incremental_state
     select
