@@ -41,6 +41,25 @@ def machine() -> dict:
     }
 
 
+def machine_speed() -> dict[str, float]:
+    """Seconds of two fixed workloads, so that runs hours apart can be told apart by the
+    machine's own speed (a shared VM here ran the same code a quarter slower in one hour than
+    in another): a pure-Python loop, one core, like the landing's typing and dbt's own code;
+    and a DuckDB aggregation on every core, like the models."""
+    import duckdb
+
+    started = time.perf_counter()
+    total = 0
+    for value in range(10_000_000):
+        total += value ^ (value >> 3)
+    python_seconds = time.perf_counter() - started
+    with duckdb.connect(config={"enable_progress_bar": False}) as connection:
+        started = time.perf_counter()
+        connection.sql("select sum(hash(range) % 1000) from range(100000000)").fetchall()
+        duckdb_seconds = time.perf_counter() - started
+    return {"python_seconds": round(python_seconds, 2), "duckdb_seconds": round(duckdb_seconds, 2)}
+
+
 def load_average() -> list[float]:
     """1, 5 and 15 minute load averages: other jobs on a shared machine show up here."""
     return [round(value, 2) for value in os.getloadavg()]

@@ -23,6 +23,7 @@ from benchmarks.measure import (
     disk_bytes,
     load_average,
     machine,
+    machine_speed,
     rusage_peaks,
 )
 from benchmarks.scales import SCALES, Scale
@@ -52,6 +53,7 @@ def _fresh(workspace: Workspace) -> None:
 def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
     """Every measurement of one scale, as the JSON document written to results/."""
     _fresh(workspace)
+    speed_before = machine_speed()
     sampler = MemorySampler().start()
     timer = Timer()
     started = time.perf_counter()
@@ -84,6 +86,7 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
     with timer.phase("incremental_checks", sampler):
         extra_checks = raw_checks(workspace.lake, day, day)
     sampler.stop()
+    speed_after = machine_speed()
 
     incremental = (
         timer.seconds["incremental_land"]
@@ -97,6 +100,8 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         "range": [scale.first_day.isoformat(), scale.last_day.isoformat()],
         "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        # The fixed workloads of measure.machine_speed, before and after the run (not counted).
+        "machine_speed": {"before": speed_before, "after": speed_after},
         "workers": workers,
         "load_average_before": timer.load_before,
         "seconds": timer.seconds,
@@ -164,6 +169,7 @@ def summary_table(result: dict) -> str:
     rows = [
         ("scale", f"{result['scale']}: {result['description']}"),
         ("load average before land", " ".join(map(str, result["load_average_before"]["land"]))),
+        ("machine speed (s, before/after)", _speed(result["machine_speed"])),
         ("generate seconds (simulator)", _generated(result["generated"])),
         ("records landed", f"{result['landed']['records']:,}"),
         ("land seconds", result["seconds"]["land"]),
@@ -182,6 +188,14 @@ def summary_table(result: dict) -> str:
     ]  # fmt: skip
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _speed(speed: dict) -> str:
+    before, after = speed["before"], speed["after"]
+    return (
+        f"python {before['python_seconds']}/{after['python_seconds']}, "
+        f"duckdb {before['duckdb_seconds']}/{after['duckdb_seconds']}"
+    )
 
 
 def _generated(generated: dict) -> str:

@@ -80,18 +80,17 @@
     {%- if node is none or node.config.materialized != 'incremental' -%}
         {{ return(model) }}
     {%- endif -%}
-    {%- set tested = run_query(
-        "select full_test from csops_state.test_scope where model = '" ~ model.identifier ~ "'"
-    ).rows -%}
-    {%- if tested | length == 0 or tested[0][0] -%}
-        {{ return(model) }}
-    {%- endif -%}
     {%- set scope_key = node.config.get('csops_scope_key') or node.config.get('unique_key') -%}
-    {%- set scope_type = run_query(
-        'select typeof(' ~ scope_key ~ ') from ' ~ model ~ ' limit 1').rows -%}
-    {%- if scope_type | length == 0 -%}
+    {#- One query: whether the model's tests can be scoped, and the type of its scope key
+        (the recorded keys are text), none when the table is empty. -#}
+    {%- set tested = run_query(
+        "select full_test, (select typeof(" ~ scope_key ~ ") from " ~ model ~ " limit 1)"
+        ~ " from csops_state.test_scope where model = '" ~ model.identifier ~ "'"
+    ).rows -%}
+    {%- if tested | length == 0 or tested[0][0] or tested[0][1] is none -%}
         {{ return(model) }}
     {%- endif -%}
+    {%- set scope_type = tested[0][1] -%}
     {%- set sql -%}
     (
         select *
@@ -102,7 +101,7 @@
                 select {{ columns | join(', ') }}
                 from {{ model }}
                 where {{ scope_key }} in (
-                    select cast(scope_value as {{ scope_type[0][0] }})
+                    select cast(scope_value as {{ scope_type }})
                     from csops_state.unchecked_keys
                     where model = '{{ model.identifier }}'
                 )
