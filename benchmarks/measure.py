@@ -53,7 +53,8 @@ def machine_speed() -> dict[str, float]:
     for value in range(10_000_000):
         total += value ^ (value >> 3)
     python_seconds = time.perf_counter() - started
-    with duckdb.connect(config={"enable_progress_bar": False}) as connection:
+    with duckdb.connect() as connection:
+        connection.execute("set enable_progress_bar = false")
         started = time.perf_counter()
         connection.sql("select sum(hash(range) % 1000) from range(100000000)").fetchall()
         duckdb_seconds = time.perf_counter() - started
