@@ -174,8 +174,33 @@ def dbt_build(workspace: Workspace) -> dict:
             for n in sorted(nodes, key=lambda n: n["seconds"], reverse=True)
             if _is_model(n)
         },
+        # The ten slowest data tests: what the tests of a nightly build still read whole.
+        "slowest_tests": {
+            n["unique_id"].removeprefix("test.csops."): n["seconds"]
+            for n in sorted(
+                (n for n in nodes if not _is_model(n)), key=lambda n: n["seconds"], reverse=True
+            )[:10]
+        },
         "log": str(workspace.root / "dbt_build.log"),
     }
+
+
+def dbt_fixed_cost(workspace: Workspace) -> dict:
+    """`dbt build` of an empty lake (every stream's placeholder file, no record): what dbt
+    and DuckDB cost whatever the volume (start-up, parsing, one statement after another for
+    every node), the part of a build that no model's SQL can make cheaper.
+
+    In its own workspace beside the scale's, removed afterwards.
+    """
+    empty = Workspace(workspace.root / "empty")
+    shutil.rmtree(empty.root, ignore_errors=True)
+    empty.root.mkdir(parents=True)
+    try:
+        LandingWriter(empty.lake).ensure_streams()
+        build = dbt_build(empty)
+        return {key: build[key] for key in ("seconds", "execution_seconds", "returncode", "nodes")}
+    finally:
+        shutil.rmtree(empty.root, ignore_errors=True)
 
 
 def _is_model(node: dict) -> bool:
