@@ -111,6 +111,7 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         + timer.seconds["incremental_checks"]
     )
     peak = max(sampler.peak_bytes, *rusage_peaks().values())
+    floor_seconds = max(floor["seconds"], 0.01)  # multiples of the floor, never over zero
     return {
         "scale": scale.name,
         "description": scale.describe(),
@@ -132,13 +133,13 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         },
         "scan_floor": floor,
         "dbt_build": build,
-        "dbt_floor_multiple": round(timer.seconds["dbt_build"] / max(floor["seconds"], 0.01), 1),
+        "dbt_floor_multiple": round(timer.seconds["dbt_build"] / floor_seconds, 1),
         "dbt_fixed_cost": {
             **fixed,
-            "floor_multiple": round(fixed["seconds"] / max(floor["seconds"], 0.01), 1),
+            "floor_multiple": round(fixed["seconds"] / floor_seconds, 1),
             # The build less its fixed cost: the part that grows with the data, over the floor.
             "variable_floor_multiple": round(
-                (timer.seconds["dbt_build"] - fixed["seconds"]) / max(floor["seconds"], 0.01), 1
+                (timer.seconds["dbt_build"] - fixed["seconds"]) / floor_seconds, 1
             ),
         },
         "checks": checks,
