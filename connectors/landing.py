@@ -4,6 +4,10 @@ Files appear atomically (written under a hidden temporary name, then renamed) so
 never sees half a file, and landing a day again replaces that day's files for the stream,
 which makes re-runs idempotent. Records that cannot be typed go to ``_rejected`` with the
 reason: nothing is dropped silently.
+
+Every landed day of an event stream, an empty one too, is also recorded in the manifest of
+landed windows (``_windows/``): the reporting clock ``as_of`` is the end of the latest landed
+window, and a quiet day has no row that could carry its window.
 """
 
 import gc
@@ -13,7 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ import pyarrow.parquet as pq
 
 from connectors.base import Extracted
 from connectors.schemas import (
+    EVENT_STREAMS,
     REJECTED_SCHEMA,
     STREAMS,
     RecordRejected,
@@ -47,6 +52,25 @@ EMPTY_DAY = date(1970, 1, 1)
 # minute before the request, so an hour re-reads a few records and loses none.
 REFERENCE_OVERLAP = timedelta(hours=1)
 EMPTY_FILE = "_empty.parquet"
+
+# The manifest of landed windows: one row per landed day of an event stream, in
+# `_windows/date=YYYY-MM-DD/<source>__<stream>.parquet`, replaced (renamed into place) right
+# after the day's batch. One small file per stream and day, so landing two streams or two
+# days at once never rewrites the same file, and reading a year of them reads no data file.
+WINDOWS_DIR = "_windows"
+WINDOWS_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string()),
+        pa.field("stream", pa.string()),
+        pa.field("day", pa.date32()),
+        pa.field("window_start", pa.timestamp("us", tz="UTC")),
+        pa.field("window_end", pa.timestamp("us", tz="UTC")),
+        pa.field("batch_id", pa.string()),
+        pa.field("rows", pa.int64()),
+        pa.field("rejected", pa.int64()),
+        pa.field("extracted_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -200,14 +224,92 @@ class LandingWriter:
             )
         else:
             self._remove_other_files(rejected_dir, keep=None)
+        if (source, stream) in EVENT_STREAMS:
+            # After the batch: a crash in between leaves a batch without its window, which
+            # the next run's ensure_streams records; never a window without its batch.
+            self.record_window(
+                source,
+                stream,
+                day,
+                {
+                    "window_start": window_start,
+                    "window_end": window_end,
+                    "batch_id": batch_id,
+                    "rows": len(ordered),
+                    "rejected": len(rejected),
+                    "extracted_at": extracted_at,
+                },
+            )
         return LandResult(source, stream, day, path, len(ordered), len(rejected))
 
+    def window_path(self, source: str, stream: str, day: date) -> Path:
+        """Where the manifest records the landed window of one event stream's day."""
+        return self.lake / WINDOWS_DIR / f"date={day.isoformat()}" / f"{source}__{stream}.parquet"
+
+    def record_window(self, source: str, stream: str, day: date, window: dict[str, Any]) -> None:
+        """Record in the manifest that `day` of an event stream was landed: `window` holds
+        window_start, window_end, batch_id, rows, rejected and extracted_at."""
+        path = self.window_path(source, stream, day)
+        row = {"source": source, "stream": stream, "day": day, **window}
+        self._write_atomically(
+            path.parent, path.name, pa.Table.from_pylist([row], schema=WINDOWS_SCHEMA)
+        )
+
+    def record_missing_windows(self) -> int:
+        """Record the window of every landed event-stream day the manifest lacks; how many.
+
+        A lake landed before the manifest existed, or a landing stopped between its batch and
+        its window, has such days. An event stream's day is the window [day, next day) UTC
+        (docs/landing.md); a batch with rows says its own window and extraction time.
+        """
+        recorded = 0
+        for source, stream in sorted(EVENT_STREAMS):
+            for folder in sorted((self.lake / source / stream).glob("date=*")):
+                day = date.fromisoformat(folder.name.removeprefix("date="))
+                if day == EMPTY_DAY or self.window_path(source, stream, day).exists():
+                    continue
+                batches = [
+                    p for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(("_", "."))
+                ]
+                if not batches:
+                    continue
+                window = self._window_of(batches[-1], day)
+                rejected_dir = self.lake / "_rejected" / f"{source}__{stream}" / folder.name
+                window["rejected"] = sum(
+                    pq.ParquetFile(p).metadata.num_rows for p in rejected_dir.glob("*.parquet")
+                )
+                self.record_window(source, stream, day, window)
+                recorded += 1
+        return recorded
+
+    @staticmethod
+    def _window_of(batch: Path, day: date) -> dict[str, Any]:
+        """The window, batch, row count and extraction time of a landed day's batch."""
+        meta = ["_window_start", "_window_end", "_extracted_at"]
+        table = pq.read_table(batch, columns=meta)
+        first = table.slice(0, 1).to_pylist()
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        return {
+            "window_start": first[0]["_window_start"] if first else start,
+            "window_end": first[0]["_window_end"] if first else start + timedelta(days=1),
+            "batch_id": batch.stem,
+            "rows": table.num_rows,
+            "extracted_at": first[0]["_extracted_at"] if first else None,
+        }
+
     def ensure_streams(self) -> None:
-        """Give every stream its zero-row ``_empty.parquet`` so readers never hit a missing glob."""
-        for (source, stream), spec in STREAMS.items():
-            directory = self.lake / source / stream / f"date={EMPTY_DAY.isoformat()}"
+        """Give every stream, and the manifest of landed windows, its zero-row
+        ``_empty.parquet`` so readers never hit a missing glob; record the windows the
+        manifest lacks (``record_missing_windows``)."""
+        empty = f"date={EMPTY_DAY.isoformat()}"
+        placeholders = [
+            (self.lake / s / t / empty, spec.schema) for (s, t), spec in STREAMS.items()
+        ]
+        placeholders.append((self.lake / WINDOWS_DIR / empty, WINDOWS_SCHEMA))
+        for directory, schema in placeholders:
             if not (directory / EMPTY_FILE).exists():
-                self._write_atomically(directory, EMPTY_FILE, spec.schema.empty_table())
+                self._write_atomically(directory, EMPTY_FILE, schema.empty_table())
+        self.record_missing_windows()
 
     def reference_start(self, source: str, stream: str, day: date) -> datetime | None:
         """Where an incremental reference export landing in `day` starts: the latest

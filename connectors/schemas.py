@@ -554,6 +554,21 @@ STREAMS: dict[tuple[str, str], StreamSchema] = {
 }
 
 
+# The streams landed one batch per UTC day of the time the API filters on: their landed
+# windows (the manifest under `_windows/`, docs/landing.md) set the reporting clock `as_of`.
+# The other streams are reference data, landed once per run. Each connector lists the same
+# streams as its `event_streams` (tests/test_landing.py holds the two together).
+EVENT_STREAMS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("zendesk", "tickets"),
+        ("zendesk", "ticket_audits"),
+        ("zendesk", "satisfaction_ratings"),
+        ("intercom", "conversations"),
+        ("typeform", "responses"),
+    }
+)
+
+
 def stream_schema(source: str, stream: str) -> StreamSchema:
     """The schema of a landed stream; KeyError names the streams that exist."""
     try:

@@ -8,7 +8,7 @@ import dagster as dg
 
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
-from pipelines.defs.raw.assets import RAW_ASSETS, RAW_GROUP
+from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
 from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.settings import Settings
@@ -37,7 +37,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 )
 
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, csops_dbt_models],
+    assets=[*RAW_ASSETS, LANDED_WINDOWS, csops_dbt_models],
     asset_checks=RAW_CHECKS,
     jobs=[csops_daily],
     schedules=[daily_schedule],

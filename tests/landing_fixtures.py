@@ -14,6 +14,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors.landing import EMPTY_FILE, WINDOWS_DIR, WINDOWS_SCHEMA, LandingWriter
+from connectors.schemas import EVENT_STREAMS
+
 TS = pa.timestamp("us", tz="UTC")
 
 AUDIT_EVENT = pa.struct(
@@ -236,15 +239,20 @@ def stream_schema(source: str, stream: str) -> pa.Schema:
 
 
 def write_empty_streams(lake: Path) -> None:
-    """Write the zero-row ``_empty.parquet`` of every stream, as the landing writer guarantees."""
+    """Write the zero-row ``_empty.parquet`` of every stream and of the manifest of landed
+    windows, as the landing writer guarantees."""
     for source, stream in STREAM_FIELDS:
         folder = lake / source / stream / "date=1970-01-01"
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(stream_schema(source, stream).empty_table(), folder / "_empty.parquet")
+        pq.write_table(stream_schema(source, stream).empty_table(), folder / EMPTY_FILE)
+    folder = lake / WINDOWS_DIR / "date=1970-01-01"
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(WINDOWS_SCHEMA.empty_table(), folder / EMPTY_FILE)
 
 
 def write_batch(lake: Path, source: str, stream: str, day: str, rows: list[dict[str, Any]]) -> Path:
-    """Land one batch of typed rows for ``day`` (the window [day, day + 1) UTC)."""
+    """Land one batch of typed rows for ``day`` (the window [day, day + 1) UTC); for an event
+    stream, record the window in the manifest as the landing writer does, an empty one too."""
     window_start = datetime.fromisoformat(day).replace(tzinfo=UTC)
     window_end = window_start + timedelta(days=1)
     batch_id = f"{source}-{stream}-{day}"
@@ -264,6 +272,20 @@ def write_batch(lake: Path, source: str, stream: str, day: str, rows: list[dict[
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{batch_id}.parquet"
     pq.write_table(table, path)
+    if (source, stream) in EVENT_STREAMS:
+        LandingWriter(lake).record_window(
+            source,
+            stream,
+            window_start.date(),
+            {
+                "window_start": window_start,
+                "window_end": window_end,
+                "batch_id": batch_id,
+                "rows": len(rows),
+                "rejected": 0,
+                "extracted_at": window_end + timedelta(minutes=5),
+            },
+        )
     return path
 
 

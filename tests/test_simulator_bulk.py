@@ -6,7 +6,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from connectors.landing import LandingWriter
+from connectors.landing import WINDOWS_DIR, LandingWriter
 from connectors.registry import CONNECTORS
 from pipelines.landing import land_source_range
 from simulator.bulk import _stretches, land_history, land_spool, spool_history
@@ -31,6 +31,7 @@ CONFIG = SimConfig(
 )
 # Columns that record when and by which batch a row landed, not what landed.
 RUN_COLUMNS = ["_batch_id", "_extracted_at"]
+WINDOW_RUN_COLUMNS = ["batch_id", "extracted_at"]
 # Throttling is the API's business; the simulator sends no rate-limit headers anyway.
 NO_THROTTLE = {"rate_limit": None, "min_interval": 0.0}
 
@@ -39,6 +40,11 @@ def landed(lake: Path) -> dict[str, list[dict]]:
     """Every landed Parquet file's rows (run columns dropped), by its partition folder."""
     found: dict[str, list[dict]] = {}
     for path in sorted(lake.rglob("*.parquet")):
+        if path.is_relative_to(lake / WINDOWS_DIR):
+            # The manifest of landed windows: a file per stream in each day's folder.
+            table = pq.read_table(path).drop_columns(WINDOW_RUN_COLUMNS)
+            found[str(path.relative_to(lake))] = table.to_pylist()
+            continue
         table = pq.read_table(path).drop_columns(RUN_COLUMNS)
         found[str(path.parent.relative_to(lake))] = table.to_pylist()
     return found

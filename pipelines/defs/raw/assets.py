@@ -99,3 +99,16 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
 
 
 RAW_ASSETS = [build_raw_assets(source) for source in KNOWN_SOURCES]
+
+# The landing writer's manifest of landed windows (docs/landing.md): written by every raw
+# asset above as it lands each day of an event stream, read by the reporting clock
+# (int_as_of). Not materialized on its own, so it is declared, not built.
+LANDED_WINDOWS = dg.AssetSpec(
+    key=dg.AssetKey(["landing", "windows"]),
+    description="Which days of each event stream have been landed, a day with no record "
+    "included: the end of the latest is the reporting clock as_of, so a quiet weekend still "
+    "moves it. One row per stream and day, written with the day's batch by the raw assets.",
+    group_name=RAW_GROUP,
+    kinds={"parquet"},
+    metadata={"lake_path": "_windows/date=YYYY-MM-DD/<source>__<stream>.parquet"},
+)
