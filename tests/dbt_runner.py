@@ -10,6 +10,41 @@ from typing import Any
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+SCHEMAS = ("staging", "intermediate", "marts")
+# The models built incrementally (docs/incremental.md).
+INCREMENTAL_MODELS = {
+    "stg_zendesk__tickets",
+    "stg_zendesk__ticket_audits",
+    "stg_zendesk__ticket_audit_events",
+    "stg_zendesk__satisfaction_ratings",
+    "stg_intercom__conversations",
+    "stg_intercom__conversation_parts",
+    "stg_typeform__responses",
+    "int_zendesk__ticket_comments",
+    "int_zendesk__ticket_status_intervals",
+    "int_zendesk__ticket_replies",
+    "int_zendesk__ticket_metrics",
+    "int_zendesk__ticket_business_minutes",
+    "int_zendesk__sla_policies_matched",
+    "int_backlog__open_ticket_days",
+    "fct_tickets",
+    "fct_ticket_replies",
+    "fct_sla_events",
+    "int_intercom__conversation_metrics",
+    "int_intercom__conversation_business_minutes",
+    "fct_conversations",
+    "fct_contacts",
+    "int_agent__activities",
+    "int_agents__contact_assignments",
+    "int_zendesk__ticket_schedules",
+    "int_intercom__conversation_schedules",
+    "int_contact_csat_ratings",
+    "int_feedback__survey_answers",
+    "fct_survey_responses",
+    "fct_agent_daily",
+    "kpi_agent_weekly",
+    "kpi_support_daily",
+}
 DBT = Path(sys.executable).with_name("dbt")
 
 
@@ -61,3 +96,50 @@ def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]
     cursor = connection.execute(sql)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def tables(
+    connection: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...] = SCHEMAS
+) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_catalog = ? and table_type = 'BASE TABLE' and table_schema in ?"
+        " order by all",
+        [catalog, list(schemas)],
+    ).fetchall()
+
+
+def differences(
+    incremental: Path, full: Path, schemas: tuple[str, ...] = SCHEMAS
+) -> dict[str, tuple[int, int]]:
+    """Per table of the two warehouses (files) in `schemas`: rows only in the incremental
+    build, rows only in the full refresh. Both must hold the same tables, more than ten."""
+    connection = duckdb.connect()
+    connection.execute("set TimeZone = 'UTC'")
+    connection.execute(f"attach '{incremental}' as incr (read_only)")
+    connection.execute(f"attach '{full}' as fullr (read_only)")
+    names = tables(connection, "fullr", schemas)
+    assert names == tables(connection, "incr", schemas)
+    assert len(names) > 10
+    found = {}
+    for schema, name in names:
+        a, b = f"incr.{schema}.{name}", f"fullr.{schema}.{name}"
+        only_a = connection.execute(
+            f"select count(*) from (select * from {a} except all select * from {b})"
+        ).fetchone()[0]
+        only_b = connection.execute(
+            f"select count(*) from (select * from {b} except all select * from {a})"
+        ).fetchone()[0]
+        if only_a or only_b:
+            found[f"{schema}.{name}"] = (only_a, only_b)
+    return found
+
+
+def scope_modes(root: Path) -> dict[str, str]:
+    """What the last build did per incremental model, from dbt's compiled SQL."""
+    modes = {}
+    for path in (root / "target" / "run").rglob("*.sql"):
+        text = path.read_text()
+        if "delete from" in text and "insert into" in text:
+            modes[path.stem] = "partial" if "where" in text.split("insert into")[0] else "all"
+    return modes

@@ -11,9 +11,8 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt_runner import run_dbt
+from dbt_runner import INCREMENTAL_MODELS, differences, run_dbt, scope_modes
 
 from simulator.bulk import land_history
 from simulator.org import SimConfig
@@ -30,7 +29,6 @@ CONFIG = SimConfig(
 )
 # Later, on the morning after NEXT_DAY: the same org, one day older.
 NEXT_CONFIG = SimConfig(**{**CONFIG.__dict__, "now": datetime(2024, 3, 15, tzinfo=UTC)})
-SCHEMAS = ("staging", "intermediate", "marts")
 
 
 def dbt_run(root: Path, lake: Path, *args: str) -> None:
@@ -40,48 +38,6 @@ def dbt_run(root: Path, lake: Path, *args: str) -> None:
         root, lake, "build", "--resource-type", "seed", "--resource-type", "model", *args
     )
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-
-
-def tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
-    return connection.execute(
-        "select table_schema, table_name from information_schema.tables"
-        " where table_catalog = ? and table_type = 'BASE TABLE' and table_schema in ?"
-        " order by all",
-        [catalog, list(SCHEMAS)],
-    ).fetchall()
-
-
-def differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
-    """Per table: rows only in the incremental build, rows only in the full refresh."""
-    connection = duckdb.connect()
-    connection.execute("set TimeZone = 'UTC'")
-    connection.execute(f"attach '{incremental}' as incr (read_only)")
-    connection.execute(f"attach '{full}' as fullr (read_only)")
-    names = tables(connection, "fullr")
-    assert names == tables(connection, "incr")
-    assert len(names) > 30
-    found = {}
-    for schema, name in names:
-        a, b = f"incr.{schema}.{name}", f"fullr.{schema}.{name}"
-        only_a = connection.execute(
-            f"select count(*) from (select * from {a} except all select * from {b})"
-        ).fetchone()[0]
-        only_b = connection.execute(
-            f"select count(*) from (select * from {b} except all select * from {a})"
-        ).fetchone()[0]
-        if only_a or only_b:
-            found[f"{schema}.{name}"] = (only_a, only_b)
-    return found
-
-
-def scope_modes(root: Path) -> dict[str, str]:
-    """What the last build did per incremental model, from dbt's compiled SQL."""
-    modes = {}
-    for path in (root / "target" / "run").rglob("*.sql"):
-        text = path.read_text()
-        if "delete from" in text and "insert into" in text:
-            modes[path.stem] = "partial" if "where" in text.split("insert into")[0] else "all"
-    return modes
 
 
 @pytest.fixture(scope="module")
@@ -118,41 +74,6 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-INCREMENTAL_MODELS = {
-    "stg_zendesk__tickets",
-    "stg_zendesk__ticket_audits",
-    "stg_zendesk__ticket_audit_events",
-    "stg_zendesk__satisfaction_ratings",
-    "stg_intercom__conversations",
-    "stg_intercom__conversation_parts",
-    "stg_typeform__responses",
-    "int_zendesk__ticket_comments",
-    "int_zendesk__ticket_status_intervals",
-    "int_zendesk__ticket_replies",
-    "int_zendesk__ticket_metrics",
-    "int_zendesk__ticket_business_minutes",
-    "int_zendesk__sla_policies_matched",
-    "int_backlog__open_ticket_days",
-    "fct_tickets",
-    "fct_ticket_replies",
-    "fct_sla_events",
-    "int_intercom__conversation_metrics",
-    "int_intercom__conversation_business_minutes",
-    "fct_conversations",
-    "fct_contacts",
-    "int_agent__activities",
-    "int_agents__contact_assignments",
-    "int_zendesk__ticket_schedules",
-    "int_intercom__conversation_schedules",
-    "int_contact_csat_ratings",
-    "int_feedback__survey_answers",
-    "fct_survey_responses",
-    "fct_agent_daily",
-    "kpi_agent_weekly",
-    "kpi_support_daily",
-}
-
-
 def test_one_more_day_builds_only_what_changed(builds: dict) -> None:
     # Every incremental model replaced a part of its rows, after new data and without.
     assert builds["modes"] == dict.fromkeys(INCREMENTAL_MODELS, "partial")
@@ -177,7 +98,6 @@ def test_a_changed_var_makes_the_incremental_models_recompute_all(builds: dict) 
 
 
 def test_an_incremental_build_equals_a_full_refresh(builds: dict) -> None:
-    found = differences(
-        builds["incremental"] / "warehouse.duckdb", builds["full"] / "warehouse.duckdb"
-    )
+    incremental, full = builds["incremental"], builds["full"]
+    found = differences(incremental / "warehouse.duckdb", full / "warehouse.duckdb")
     assert found == {}

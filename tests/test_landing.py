@@ -332,3 +332,104 @@ def test_sla_values_and_intercom_ids_become_text():
     assert sla["policy_metrics"][0]["target"] == 30
     admin = parse_record("intercom", "admins", SAMPLES[("intercom", "admins")])
     assert admin["team_ids"] == ["7", "8"]
+
+
+def windows(lake: Path) -> list[tuple]:
+    """The manifest of landed windows, without its placeholder."""
+    return (
+        connect()
+        .execute(
+            "select source, stream, day, window_start, window_end, batch_id, rows, rejected,"
+            f" extracted_at from read_parquet('{lake}/_windows/*/*.parquet') order by all"
+        )
+        .fetchall()
+    )
+
+
+def test_every_landed_day_of_an_event_stream_is_recorded_with_its_window_an_empty_one_too(
+    tmp_path: Path,
+):
+    writer = LandingWriter(tmp_path)
+    writer.ensure_streams()
+    full = land(writer, "tickets", [ticket(1), ticket(2, status=None)])
+    quiet_day = DAY + timedelta(days=1)
+    quiet = writer.land(
+        "zendesk",
+        "tickets",
+        quiet_day,
+        [],
+        END,
+        END + timedelta(days=1),
+        EXTRACTED + timedelta(days=1),
+    )
+    land(writer, "groups", [{"id": 1, "name": "Tier 1"}])  # reference data: no window
+
+    assert windows(tmp_path) == [
+        ("zendesk", "tickets", DAY, START, END, full.path.stem, 1, 1, EXTRACTED),
+        (
+            "zendesk",
+            "tickets",
+            quiet_day,
+            END,
+            END + timedelta(days=1),
+            quiet.path.stem,
+            0,
+            0,
+            EXTRACTED + timedelta(days=1),
+        ),
+    ]
+    # Landing the day again replaces its record.
+    again = land(writer, "tickets", [])
+    assert windows(tmp_path)[0] == (
+        "zendesk",
+        "tickets",
+        DAY,
+        START,
+        END,
+        again.path.stem,
+        0,
+        0,
+        EXTRACTED,
+    )
+
+
+def test_a_lake_landed_without_the_manifest_gets_its_windows_recorded(tmp_path: Path):
+    """A lake landed before the manifest existed (or a landing stopped between a batch and
+    its window): ensure_streams records each landed event-stream day once, empty ones too."""
+    writer = LandingWriter(tmp_path)
+    full = land(writer, "tickets", [ticket(1), ticket(2, status=None)])
+    quiet_day = DAY + timedelta(days=1)
+    quiet = writer.land(
+        "zendesk", "tickets", quiet_day, [], END, END + timedelta(days=1), EXTRACTED
+    )
+    recorded = windows(tmp_path)
+    for path in (tmp_path / "_windows").rglob("*.parquet"):
+        path.unlink()
+
+    writer.ensure_streams()
+    assert windows(tmp_path) == [
+        recorded[0],
+        # An empty batch holds no row to read its window and extraction time from: the
+        # window is its day's, the extraction time unknown.
+        (
+            "zendesk",
+            "tickets",
+            quiet_day,
+            END,
+            END + timedelta(days=1),
+            quiet.path.stem,
+            0,
+            0,
+            None,
+        ),
+    ]
+    assert recorded[0][5] == full.path.stem
+    assert writer.record_missing_windows() == 0
+
+
+def test_the_event_streams_of_the_manifest_are_the_connectors_event_streams():
+    from connectors.registry import CONNECTORS
+    from connectors.schemas import EVENT_STREAMS
+
+    declared = {(name, s) for name, c in CONNECTORS.items() for s in c.event_streams}
+    assert declared == EVENT_STREAMS
