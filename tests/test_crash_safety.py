@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from fakes.zendesk import FakeZendesk, iso
 
-from connectors.landing import STREAMS, LandingWriter
+from connectors.landing import STREAMS, WINDOWS_DIR, LandingWriter
 from connectors.zendesk import ZendeskConnector
 from pipelines.landing import land_source_range
 
@@ -133,6 +133,11 @@ def landed_rows(lake: Path) -> dict[str, list]:
     """Every landed partition's rows, without the columns that record the run itself."""
     out = {}
     for path in sorted(lake.rglob("*.parquet")):
+        if path.is_relative_to(lake / WINDOWS_DIR):
+            # The manifest of landed windows: a file per stream in each day's folder.
+            window = pq.read_table(path).drop_columns(["batch_id", "extracted_at"])
+            out[str(path.relative_to(lake))] = window.to_pylist()
+            continue
         rows = pq.read_table(path).drop_columns(list(RUN_COLUMNS)).to_pylist()
         out[str(path.parent.relative_to(lake))] = sorted(rows, key=lambda r: str(r.get("id")))
     return out
