@@ -114,7 +114,7 @@ def execute(request: RunRequest, settings: Settings) -> int:
                 file=sys.stderr,
             )
         if result.success:
-            for line in mart_row_counts(settings):
+            for line in [*reporting_clock(settings), *mart_row_counts(settings)]:
                 print(line, file=sys.stderr)
         else:
             for event in result.all_events:
@@ -141,6 +141,19 @@ def _root_cause(error, fallback: str | None) -> str:
     while getattr(error, "cause", None) is not None:
         error = error.cause
     return error.message.strip()
+
+
+def reporting_clock(settings: Settings) -> list[str]:
+    """Which moment the marts describe: as_of, the end of the latest landed window."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        (as_of,) = con.execute("select as_of from intermediate.int_as_of").fetchone()
+    if as_of is None:
+        return ["as_of:     none (nothing landed yet)"]
+    note = "the end of the latest landed day; open tickets and SLAs are measured to it"
+    return [f"as_of:     {as_of:%Y-%m-%d %H:%M} UTC ({note})"]
 
 
 def mart_row_counts(settings: Settings) -> list[str]:

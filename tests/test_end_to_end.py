@@ -120,6 +120,8 @@ def test_run_prints_a_summary_with_marts_checks_and_warehouse(pipeline):
     assert "succeeded" in err
     assert "checks:" in err and " 0 failed" in err
     assert "marts.fct_contacts" in err
+    # The end of the last day of the run, 03-05.
+    assert "as_of:     2026-03-06 00:00 UTC" in err
     assert str(pipeline["root"] / "warehouse.duckdb") in err
 
 
@@ -141,6 +143,39 @@ def test_cli_runs_are_recorded_in_the_dagster_instance(pipeline, monkeypatch):
     assert any(
         r.tags.get("dagster/asset_partition_range_start") == FIRST_DAY.isoformat() for r in runs
     )
+
+
+def test_a_quiet_weekend_moves_as_of_and_the_backlog_stays_open_over_it(pipeline):
+    """The org is served as of 2026-03-06 00:00, so nothing is updated later: `csops run`
+    of 03-06 and 03-07 lands two quiet days (an empty batch per event stream). The clock
+    moves to their end, 03-08 00:00, and as no ticket changed after 03-06 00:00, exactly the
+    tickets open at the end of 03-05 are open at the end of each quiet day."""
+    root = pipeline["root"]
+    backlog = (
+        "select date_day, sum(backlog_open_end_of_day), sum(contacts_created)"
+        " from marts.kpi_support_daily where date_day >= '2026-03-05' group by 1 order by 1"
+    )
+    [(_, open_at_end_of_0305, _)] = query(root, backlog)
+    assert open_at_end_of_0305 > 0
+
+    quiet = pipeline["run"](date(2026, 3, 6), date(2026, 3, 7))
+
+    landed = query(
+        root,
+        f"select day, sum(rows) from read_parquet('{root}/lake/_windows/*/*.parquet')"
+        " where day >= '2026-03-06' group by 1 order by 1",
+    )
+    assert landed == [(date(2026, 3, 6), 0), (date(2026, 3, 7), 0)]
+    assert "as_of:     2026-03-08 00:00 UTC" in quiet.stderr
+    clock = query(root, "select as_of from intermediate.int_as_of")
+    assert clock == [(datetime(2026, 3, 8, tzinfo=UTC),)]
+    after = query(root, backlog)
+    assert [(d, n) for d, n, _ in after] == [
+        (date(2026, 3, 5), open_at_end_of_0305),
+        (date(2026, 3, 6), open_at_end_of_0305),
+        (date(2026, 3, 7), open_at_end_of_0305),
+    ]
+    assert [created for _, _, created in after[1:]] == [0, 0]
 
 
 def test_nothing_left_127_0_0_1(pipeline, netguard_log):
