@@ -346,6 +346,12 @@ def windows(lake: Path) -> list[tuple]:
     )
 
 
+def land_quiet_day(writer: LandingWriter, extracted: datetime):
+    """The day after DAY, landed with no ticket."""
+    day_after = DAY + timedelta(days=1)
+    return writer.land("zendesk", "tickets", day_after, [], END, END + timedelta(days=1), extracted)
+
+
 def test_every_landed_day_of_an_event_stream_is_recorded_with_its_window_an_empty_one_too(
     tmp_path: Path,
 ):
@@ -353,15 +359,7 @@ def test_every_landed_day_of_an_event_stream_is_recorded_with_its_window_an_empt
     writer.ensure_streams()
     full = land(writer, "tickets", [ticket(1), ticket(2, status=None)])
     quiet_day = DAY + timedelta(days=1)
-    quiet = writer.land(
-        "zendesk",
-        "tickets",
-        quiet_day,
-        [],
-        END,
-        END + timedelta(days=1),
-        EXTRACTED + timedelta(days=1),
-    )
+    quiet = land_quiet_day(writer, EXTRACTED + timedelta(days=1))
     land(writer, "groups", [{"id": 1, "name": "Tier 1"}])  # reference data: no window
 
     assert windows(tmp_path) == [
@@ -399,9 +397,7 @@ def test_a_lake_landed_without_the_manifest_gets_its_windows_recorded(tmp_path: 
     writer = LandingWriter(tmp_path)
     full = land(writer, "tickets", [ticket(1), ticket(2, status=None)])
     quiet_day = DAY + timedelta(days=1)
-    quiet = writer.land(
-        "zendesk", "tickets", quiet_day, [], END, END + timedelta(days=1), EXTRACTED
-    )
+    quiet = land_quiet_day(writer, EXTRACTED)
     recorded = windows(tmp_path)
     for path in (tmp_path / "_windows").rglob("*.parquet"):
         path.unlink()

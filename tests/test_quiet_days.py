@@ -1,4 +1,4 @@
-"""Quiet days still move the reporting clock (docs/kpis.md "Time").
+"""Quiet days still move the reporting clock (docs/kpis.md "The reporting clock").
 
 A small help desk, served through Zendesk's documented API shapes by a fake on 127.0.0.1 and
 landed by the real connector, whose range has quiet days: a day with no ticket, audit or
