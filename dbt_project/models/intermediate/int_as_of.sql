@@ -1,8 +1,8 @@
 -- The reporting clock (docs/kpis.md "The reporting clock"): every open clock, backlog and
 -- active duration stops at as_of, never at the wall clock, so rebuilding the same landing zone
 -- gives the same numbers. It is the dbt var as_of when set, else the end of the latest landed
--- window of the event streams. A landed window counts whether or not it held a record: a quiet weekend
--- still moves the clock, so open tickets keep waiting and SLA targets still run out.
+-- window of the event streams. A landed window counts whether or not it held a record: a quiet
+-- weekend still moves the clock, so open tickets keep waiting and SLA targets still run out.
 -- first_window_start (start of the earliest landed window) bounds the daily marts.
 --
 -- The windows come from the landing writer's manifest (one tiny file per stream and day),
