@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: setup demo test lint ui bench clean
+.PHONY: setup browser demo test lint ui bench clean
 
 # uv lives in its own small venv so `uv sync` can manage .venv exactly from uv.lock.
 $(UV):
@@ -23,7 +23,16 @@ setup: $(VENV)/.synced
 demo: setup
 	$(VENV)/bin/csops demo
 
-test: setup
+# The KPI report is tested as a person sees it, in headless Chromium: Debian's package,
+# installed when missing (as root, or through sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the report's browser test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+
+test: setup browser
 	$(VENV)/bin/pytest
 
 lint: setup

@@ -33,6 +33,7 @@ from benchmarks.stages import (
     dbt_fixed_cost,
     generate,
     land,
+    publish_serving,
     raw_checks,
     scan_floor,
 )
@@ -57,6 +58,7 @@ def _fresh(workspace: Workspace) -> None:
         workspace.dbt_target,
         workspace.root / "dbt_logs",
         workspace.root / "empty",
+        workspace.serving,
     ):
         shutil.rmtree(directory, ignore_errors=True)
     for suffix in ("", ".wal"):
@@ -85,7 +87,10 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         build = dbt_build(workspace)
     with timer.phase("checks", sampler):
         checks = raw_checks(workspace.lake, scale.first_day, scale.last_day)
-    end_to_end = timer.seconds["land"] + timer.seconds["dbt_build"] + timer.seconds["checks"]
+    with timer.phase("publish", sampler):
+        published = publish_serving(workspace, "benchmark-history")
+    before_publish = timer.seconds["land"] + timer.seconds["dbt_build"] + timer.seconds["checks"]
+    end_to_end = before_publish + timer.seconds["publish"]
 
     day = scale.extra_day
     with timer.phase("incremental_generate", sampler):
@@ -98,6 +103,8 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         extra_build = dbt_build(workspace)
     with timer.phase("incremental_checks", sampler):
         extra_checks = raw_checks(workspace.lake, day, day)
+    with timer.phase("incremental_publish", sampler):
+        extra_published = publish_serving(workspace, "benchmark-extra-day")
     sampler.stop()
     # Not part of any figure above: the same build over an empty lake, to tell dbt's fixed
     # cost from the part of the build that grows with the data.
@@ -109,6 +116,7 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         timer.seconds["incremental_land"]
         + timer.seconds["incremental_dbt_build"]
         + timer.seconds["incremental_checks"]
+        + timer.seconds["incremental_publish"]
     )
     peak = max(sampler.peak_bytes, *rusage_peaks().values())
     floor_seconds = max(floor["seconds"], 0.01)  # multiples of the floor, never over zero
@@ -144,6 +152,11 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         },
         "checks": checks,
         "checks_share_pct": round(100 * timer.seconds["checks"] / end_to_end, 1),
+        # Publishing the serving copy and the report, and what it adds to the rest of the run.
+        "publish": {
+            **published,
+            "added_pct": round(100 * timer.seconds["publish"] / before_publish, 1),
+        },
         "incremental": {
             "day": day.isoformat(),
             "records": extra.total,
@@ -152,6 +165,7 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
             "land_seconds": timer.seconds["incremental_land"],
             "dbt_build": extra_build,
             "checks": extra_checks,
+            "publish": extra_published,
         },
         "memory": {
             "peak_rss_bytes": peak,
@@ -190,7 +204,8 @@ def summary_table(result: dict) -> str:
     )
     incremental = (
         f"{extra['seconds']} (land {extra['land_seconds']}, "
-        f"dbt {extra['dbt_build']['seconds']}, checks {extra['checks']['seconds']})"
+        f"dbt {extra['dbt_build']['seconds']}, checks {extra['checks']['seconds']}"
+        + (f", publish {extra['publish']['seconds']})" if "publish" in extra else ")")
     )
     rows = [
         ("scale", f"{result['scale']}: {result['description']}"),
@@ -206,6 +221,8 @@ def summary_table(result: dict) -> str:
         ("dbt build of an empty lake", _fixed(result["dbt_fixed_cost"])),
         ("slowest models", slowest or "-"),
         ("check seconds", f"{result['checks']['seconds']} ({result['checks_share_pct']} %)"),
+        # Results recorded before the serving copy existed have no publish figure.
+        ("publish + report seconds", _published(result["publish"]) if "publish" in result else "-"),
         ("end to end seconds", result["end_to_end_seconds"]),
         ("wall seconds (all)", result["wall_seconds"]),
         ("peak RSS GiB", result["memory"]["peak_rss_gib"]),
@@ -215,6 +232,13 @@ def summary_table(result: dict) -> str:
     ]  # fmt: skip
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _published(published: dict) -> str:
+    return (
+        f"{published['seconds']} (copy {published['publish_seconds']}, report "
+        f"{published['report_seconds']}; +{published['added_pct']} % on land + dbt + checks)"
+    )
 
 
 def _speed(speed: dict) -> str:

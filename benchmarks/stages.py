@@ -45,6 +45,10 @@ class Workspace:
     def warehouse(self) -> Path:
         return self.root / WAREHOUSE_NAME
 
+    @property
+    def serving(self) -> Path:
+        return self.root / "serving"
+
     def spool(self, name: str) -> Path:
         """Where the simulator's generated records wait to be landed (kept between runs)."""
         return self.root / "spool" / name
@@ -251,4 +255,24 @@ def _raw_checks(lake: Path, first_day: date, last_day: date) -> dict:
         "import_seconds": round(imported, 2),
         "all_passed": all(r["success"] for r in results.values()),
         "streams": results,
+    }
+
+
+def publish_serving(workspace: Workspace, run_id: str) -> dict:
+    """The run's last step, as the serving assets run it: copy the marts to the serving
+    folder (marts.duckdb and one Parquet file per mart), then render the KPI report."""
+    from pipelines.report import write_report
+    from pipelines.serving import publish
+
+    started = time.perf_counter()
+    manifest = publish(workspace.warehouse, workspace.serving, run_id)
+    published = time.perf_counter() - started
+    report = write_report(workspace.serving)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "publish_seconds": round(published, 2),
+        "report_seconds": round(time.perf_counter() - started - published, 2),
+        "rows": sum(manifest.row_counts.values()),
+        "serving_bytes": sum(p.stat().st_size for p in workspace.serving.rglob("*") if p.is_file()),
+        "report_bytes": report.stat().st_size,
     }

@@ -131,7 +131,33 @@ def execute(request: RunRequest, settings: Settings) -> int:
             f"inspect:   dagster dev -w workspace.yaml  (DAGSTER_HOME={settings.dagster_home})",
             file=sys.stderr,
         )
+        for line in serving_status(settings, published=_published(result)):
+            print(line, file=sys.stderr)
     return 0 if result.success and not failed else 1
+
+
+def _published(result) -> bool:
+    from pipelines.defs.serving.assets import SERVING_KEY
+
+    return any(
+        event.asset_key == SERVING_KEY for event in result.get_asset_materialization_events()
+    )
+
+
+def serving_status(settings: Settings, published: bool) -> list[str]:
+    """Where BI and people read the results, and what the copy there shows."""
+    from pipelines.serving import read_manifest, report_path
+
+    manifest = read_manifest(settings.serving)
+    shows = manifest.summary() if manifest else "nothing published yet"
+    if published:
+        lines = [f"serving:   {settings.serving}  ({shows}; BI reads this copy, docs/bi.md)"]
+    else:
+        lines = [f"serving:   NOT published this run; {settings.serving} still shows: {shows}"]
+    report = report_path(settings.serving)
+    if report.exists():
+        lines.append(f"report:    {report}")
+    return lines
 
 
 def _root_cause(error, fallback: str | None) -> str:
@@ -192,6 +218,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     request = validate_range(last - timedelta(days=args.days - 1), last, settings)
     settings.export()
     return execute(request, settings)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rebuild the KPI report from the serving copy in place; print its path."""
+    from pipelines.report import write_report
+    from pipelines.serving import ServingError, read_manifest
+
+    settings = Settings.from_env()
+    try:
+        manifest = read_manifest(settings.serving)
+        if manifest is None:
+            raise ServingError(
+                f"no serving copy in {settings.serving}: a run publishes one once its checks "
+                "pass (`csops run`, `csops demo`)"
+            )
+        path = write_report(settings.serving)
+    except ServingError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"report of the serving copy ({manifest.summary()}):", file=sys.stderr)
+    print(path)
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -255,6 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--days", type=int, default=90, help="number of days (default: 90)")
     demo.set_defaults(func=cmd_demo)
+
+    report = sub.add_parser(
+        "report",
+        help="rebuild the KPI report (report.html) from the serving copy and print its path",
+        description=(
+            "Render the KPI report from the serving copy in CSOPS_SERVING (default "
+            "data/serving): last complete week against the week before, 13 weeks of charts "
+            "and the agent scorecard, as one self-contained HTML file that opens from disk. "
+            "Every run that publishes rebuilds it too."
+        ),
+    )
+    report.set_defaults(func=cmd_report)
 
     check = sub.add_parser(
         "check",

@@ -11,6 +11,7 @@ from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
 from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
+from pipelines.defs.serving.assets import SERVING_ASSETS
 from pipelines.settings import Settings
 
 SETTINGS = Settings.from_env()
@@ -24,12 +25,16 @@ ENABLED_RAW = dg.AssetSelection.assets(
     *(a for a in RAW_ASSETS if a.node_def.name.removeprefix("raw_") in SETTINGS.sources)
 )
 MODELS = dg.AssetSelection.assets(csops_dbt_models)
+SERVING = dg.AssetSelection.assets(*SERVING_ASSETS)
 RAW = dg.AssetSelection.groups(RAW_GROUP)
 
 csops_daily = dg.define_asset_job(
     DAILY_JOB_NAME,
-    selection=ENABLED_RAW | MODELS,
-    description="Land each enabled source's day, rebuild the models and run every check.",
+    selection=ENABLED_RAW | MODELS | SERVING,
+    description=(
+        "Land each enabled source's day, rebuild the models, run every check, and publish the "
+        "marts and the KPI report to the serving copy when no blocking check failed."
+    ),
 )
 
 daily_schedule = dg.build_schedule_from_partitioned_job(
@@ -37,7 +42,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 )
 
 defs = dg.Definitions(
-    assets=[*RAW_ASSETS, LANDED_WINDOWS, csops_dbt_models],
+    assets=[*RAW_ASSETS, LANDED_WINDOWS, csops_dbt_models, *SERVING_ASSETS],
     asset_checks=RAW_CHECKS,
     jobs=[csops_daily],
     schedules=[daily_schedule],

@@ -35,6 +35,7 @@ class SettingsError(ValueError):
 class Settings:
     lake: Path
     warehouse: Path
+    serving: Path
     dagster_home: Path
     sources: tuple[str, ...]
     demo: bool
@@ -66,6 +67,7 @@ class Settings:
         return cls(
             lake=_path(env, "CSOPS_LAKE", "data/lake"),
             warehouse=_path(env, "CSOPS_WAREHOUSE", "data/warehouse.duckdb"),
+            serving=_path(env, "CSOPS_SERVING", "data/serving"),
             dagster_home=_path(env, "DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home")),
             sources=sources,
             demo=demo,
@@ -76,6 +78,7 @@ class Settings:
         """Publish the resolved paths to this process's environment (dbt and Dagster read it)."""
         os.environ["CSOPS_LAKE"] = str(self.lake)
         os.environ["CSOPS_WAREHOUSE"] = str(self.warehouse)
+        os.environ["CSOPS_SERVING"] = str(self.serving)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
         self.lake.mkdir(parents=True, exist_ok=True)

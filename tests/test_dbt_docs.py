@@ -7,6 +7,8 @@ import pytest
 from dbt_runner import run_dbt
 from landing_fixtures import write_empty_streams
 
+from pipelines.report import MARTS_READ
+
 # The tables and columns DESIGN.md's "Marts contract" promises to BI (names only).
 CONTRACT = {
     "fct_tickets": "ticket_key ticket_id source created_at channel priority status team_key "
@@ -96,3 +98,33 @@ def test_every_singular_test_over_several_models_names_the_one_it_guards(docs):
         if len(models) > 1:
             ref = node["config"].get("meta", {}).get("dagster", {}).get("ref", {})
             assert ref.get("name"), f"{node['name']} does not name the model it guards"
+
+
+def test_mart_descriptions_reach_sql_clients_as_database_comments(docs):
+    """persist_docs: a SQL client or BI tool reading the database sees each mart's and each
+    column's description (the catalog reads them back from DuckDB's comments)."""
+    manifest, catalog = docs
+    for node in models(manifest):
+        if node["schema"] != "marts":
+            continue
+        stored = catalog["nodes"][node["unique_id"]]
+        assert stored["metadata"]["comment"] == node["description"], node["name"]
+        for name, column in node["columns"].items():
+            assert stored["columns"][name]["comment"] == column["description"], (
+                f"{node['name']}.{name}"
+            )
+
+
+def test_exposures_name_the_marts_the_report_and_the_dashboards_read(docs):
+    manifest, _ = docs
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {"kpi_report", "support_overview_dashboard", "agent_scorecard_dashboard"} <= set(
+        exposures
+    )
+    marts = {n["unique_id"] for n in models(manifest) if n["schema"] == "marts"}
+    for name, exposure in exposures.items():
+        upstream = set(exposure["depends_on"]["nodes"])
+        assert upstream and upstream <= marts, f"{name} reads something that is not a mart"
+    # The report's own queries (pipelines/report.py) read exactly these marts.
+    report = {u.split(".")[-1] for u in exposures["kpi_report"]["depends_on"]["nodes"]}
+    assert report == MARTS_READ

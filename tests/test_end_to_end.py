@@ -4,6 +4,7 @@ dbt build into DuckDB, run through Dagster by the csops CLI, exactly as producti
 import os
 import subprocess
 import sys
+import textwrap
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def pipeline(org, tmp_path_factory):
             "CSOPS_SOURCES": "zendesk,intercom,typeform",
             "CSOPS_LAKE": str(root / "lake"),
             "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
+            "CSOPS_SERVING": str(root / "serving"),
             "DAGSTER_HOME": str(root / "dagster_home"),
         }
 
@@ -125,11 +127,95 @@ def test_run_prints_a_summary_with_marts_checks_and_warehouse(pipeline):
     assert str(pipeline["root"] / "warehouse.duckdb") in err
 
 
+def test_a_run_whose_checks_pass_publishes_the_serving_copy_and_the_report(pipeline):
+    root = pipeline["root"]
+    serving = root / "serving"
+    with duckdb.connect(str(serving / "marts.duckdb"), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        manifest = con.execute(
+            "select mart, row_count, as_of from marts.serving_manifest order by mart"
+        ).fetchall()
+        copied = {
+            m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m, *_ in manifest
+        }
+    warehouse = {m: len(rows) for m, rows in mart_snapshot(root).items()}
+    assert {m: n for m, n, _ in manifest} == warehouse == copied
+    assert {a for *_, a in manifest} == {WINDOW_END}
+    assert sorted(p.stem for p in (serving / "parquet").glob("*.parquet")) == sorted(
+        [*warehouse, "serving_manifest"]
+    )
+    report = (serving / "report.html").read_text()
+    assert "data as of 2026-03-06 00:00 UTC" in report
+    err = pipeline["first_run"].stderr.rstrip().splitlines()
+    assert err[-2].startswith(f"serving:   {serving}  (as_of 2026-03-06 00:00 UTC")
+    assert err[-1] == f"report:    {serving / 'report.html'}"
+
+
+# BI clients in their own processes during a whole run. "hold": one connection opened
+# before the run and held through it. "poll": a new read-only connection every 50 ms, each
+# checking that it sees one complete copy (every manifest row from one run). Two processes,
+# because DuckDB shares one open database among a process's connections to the same file:
+# a process holding the copy open keeps reading the copy it opened.
+BI_READER = textwrap.dedent(
+    """
+    import sys, time, pathlib, duckdb
+    mode, path, stop = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+    query = "select distinct run_id from marts.serving_manifest"
+    if mode == "hold":
+        held = duckdb.connect(path, read_only=True)
+        first = held.execute(query).fetchall()
+        print("open", flush=True)
+        while not stop.exists():
+            time.sleep(0.05)
+        print(first == held.execute(query).fetchall(), flush=True)
+    else:
+        print("open", flush=True)
+        seen, reads = set(), 0
+        while not stop.exists():
+            with duckdb.connect(path, read_only=True) as con:
+                runs = con.execute(query).fetchall()
+                marts = con.execute("select count(*) from marts.serving_manifest").fetchone()[0]
+            assert len(runs) == 1 and marts >= 18, (runs, marts)
+            seen.add(runs[0][0])
+            reads += 1
+            time.sleep(0.05)
+        print(reads, len(seen), flush=True)
+    """
+)
+
+
 def test_rerunning_loaded_days_leaves_every_mart_row_unchanged(pipeline):
-    before = mart_snapshot(pipeline["root"])
+    root = pipeline["root"]
+    before = mart_snapshot(root)
     assert before["fct_contacts"]
-    pipeline["run"](FIRST_DAY, LAST_DAY)
-    assert mart_snapshot(pipeline["root"]) == before
+    stop = root / "stop-reading"
+    copy = str(root / "serving" / "marts.duckdb")
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", BI_READER, mode, copy, str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("hold", "poll")
+    ]
+    try:
+        for reader in readers:
+            assert reader.stdout.readline().strip() == "open"
+        pipeline["run"](FIRST_DAY, LAST_DAY)  # BI readers hold the serving copy open
+        stop.touch()
+        (held, held_err), (polled, poll_err) = [r.communicate(timeout=60) for r in readers]
+    finally:
+        for reader in readers:
+            reader.kill()
+    # The run was not blocked by the readers, nor the readers by the run: the connection held
+    # through the run still read the copy it had opened, and every read during the run
+    # succeeded and saw one whole copy, the old one and then the new one.
+    assert [r.returncode for r in readers] == [0, 0], held_err + poll_err
+    assert held.strip() == "True"
+    reads, copies = polled.split()
+    assert int(reads) > 10 and int(copies) == 2, polled
+    assert mart_snapshot(root) == before
     # An older day on its own must not move as_of or lose the later days' versions.
     pipeline["run"](FIRST_DAY + timedelta(days=1), FIRST_DAY + timedelta(days=1))
     assert mart_snapshot(pipeline["root"]) == before
