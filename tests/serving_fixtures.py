@@ -5,6 +5,7 @@ hand from these rows in tests/test_report.py. as_of is Monday 2026-03-09 00:00 U
 last complete week is Monday 03-02 to Sunday 03-08 and the week before 02-23 to 03-01.
 """
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,3 +138,12 @@ def make_warehouse(path: Path, as_of: datetime = AS_OF, scale: int = 1) -> Path:
             "comment on column marts.fct_contacts.created_date is 'UTC date the contact was created.'"
         )
     return path
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file under the folder with the hash of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -11,7 +11,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from fakes.zendesk import FakeZendesk
+from serving_fixtures import fingerprint
 
+from pipelines.serving import read_manifest
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
 
@@ -49,7 +52,9 @@ def pipeline(org, tmp_path_factory):
             "DAGSTER_HOME": str(root / "dagster_home"),
         }
 
-        def run(first: date, last: date) -> subprocess.CompletedProcess:
+        def run(
+            first: date, last: date, extra_env: dict | None = None, exit_code: int = 0
+        ) -> subprocess.CompletedProcess:
             proc = subprocess.run(
                 [
                     sys.executable,
@@ -61,13 +66,13 @@ def pipeline(org, tmp_path_factory):
                     "--end",
                     last.isoformat(),
                 ],
-                env=env,
+                env={**env, **(extra_env or {})},
                 capture_output=True,
                 text=True,
                 check=False,
                 timeout=900,
             )
-            assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
+            assert proc.returncode == exit_code, proc.stdout[-4000:] + proc.stderr[-8000:]
             return proc
 
         first_run = run(FIRST_DAY, LAST_DAY)
@@ -262,6 +267,51 @@ def test_a_quiet_weekend_moves_as_of_and_the_backlog_stays_open_over_it(pipeline
         (date(2026, 3, 7), open_at_end_of_0305),
     ]
     assert [created for _, _, created in after[1:]] == [0, 0]
+
+
+def test_a_failing_check_fails_the_run_by_name_and_the_serving_copy_stays_as_it_was(pipeline):
+    """After the quiet weekend the serving copy shows as_of 03-08 00:00. The next run reads a
+    Zendesk account (a fake of its API on 127.0.0.1) that sends a ticket with a status Zendesk
+    does not have: the raw suite of zendesk/tickets fails, so nothing downstream is built and
+    nothing is published."""
+    root = pipeline["root"]
+    serving = root / "serving"
+    before = fingerprint(serving)
+    assert read_manifest(serving).as_of == datetime(2026, 3, 8, tzinfo=UTC)
+    email, token = "gate@example.com", "zd-gate-token-1234"
+    fake = FakeZendesk(email, token).start()
+    fake.tickets = [
+        {
+            "id": 990001,
+            "created_at": "2026-03-08T09:00:00Z",
+            "updated_at": "2026-03-08T10:00:00Z",
+            "status": "bogus",
+            "priority": "normal",
+            "via": {"channel": "web"},
+            "requester_id": 1,
+            "tags": [],
+        }
+    ]
+    try:
+        failed = pipeline["run"](
+            date(2026, 3, 8),
+            date(2026, 3, 8),
+            extra_env={
+                "CSOPS_SOURCES": "zendesk",
+                "ZENDESK_BASE_URL": fake.url,
+                "ZENDESK_EMAIL": email,
+                "ZENDESK_API_TOKEN": token,
+            },
+            exit_code=1,
+        )
+    finally:
+        fake.stop()
+    err = failed.stderr
+    assert "FAILED" in err
+    assert "  failed: zendesk/tickets raw_expectations" in err
+    shown = read_manifest(serving)
+    assert f"serving:   NOT published this run; {serving} still shows: {shown.summary()}" in err
+    assert fingerprint(serving) == before
 
 
 def test_nothing_left_127_0_0_1(pipeline, netguard_log):

@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from browser import Page
+from serving_fixtures import AGENTS, make_warehouse
 
 from pipelines.cli import main
 from pipelines.report import headline_tiles, report_window, write_report
 from pipelines.serving import publish, read_only
-from tests.browser import Page
-from tests.serving_fixtures import AGENTS, make_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 # Kept after the run (not in git), to be looked at: what the report looked like.

@@ -1,7 +1,6 @@
 """The serving copy: published whole or not at all, gated by the run's checks, and never
 blocked by (nor blocking) a BI reader. Real DuckDB files, real processes, real Dagster runs."""
 
-import hashlib
 import subprocess
 import sys
 import textwrap
@@ -10,10 +9,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from serving_fixtures import AS_OF, fingerprint, make_warehouse
 
 from pipelines.defs.serving.assets import serving_marts
 from pipelines.serving import publish, read_manifest
-from tests.serving_fixtures import AS_OF, make_warehouse
 
 MARTS = [
     "dim_agent",
@@ -30,15 +29,6 @@ MARTS = [
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     return make_warehouse(tmp_path / "warehouse.duckdb")
-
-
-def fingerprint(folder: Path) -> dict[str, str]:
-    """Every file under the folder with the hash of its bytes."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_publish_copies_every_mart_to_duckdb_and_parquet_with_a_manifest(warehouse, tmp_path):
