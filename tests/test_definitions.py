@@ -58,3 +58,21 @@ def test_the_dbt_build_can_be_launched_as_a_full_refresh():
     fields = csops_dbt_models.op.config_schema.as_field().config_type.fields
     assert "full_refresh" in fields
     assert fields["full_refresh"].default_value is False
+
+
+def test_the_daily_job_ends_by_publishing_every_mart_then_the_report():
+    from pipelines.definitions import DAILY_JOB_NAME, defs
+
+    graph = defs.resolve_asset_graph()
+    serving, report = dg.AssetKey(["serving", "marts"]), dg.AssetKey(["serving", "report"])
+    marts = {
+        key
+        for key in graph.get_all_asset_keys()
+        if key.path[0] == "marts" and graph.get(key).group_name in ("marts", "kpi")
+    }
+    assert dg.AssetKey(["marts", "kpi_support_daily"]) in marts
+    assert dg.AssetKey(["marts", "dim_date"]) in marts
+    assert graph.get(serving).parent_keys == marts
+    assert graph.get(report).parent_keys == {serving}
+    job = defs.resolve_job_def(DAILY_JOB_NAME)
+    assert {serving, report} <= job.asset_layer.selected_asset_keys
