@@ -140,7 +140,7 @@ def headline_tiles(con: duckdb.DuckDBPyConnection, window: Window) -> list[Tile]
     automated_note = (
         f"estimated savings {now['savings']:,.0f} (week before {before['savings'] or 0:,.0f})"
         if now["savings"] is not None
-        else "set the dbt var cost_per_human_contact to estimate savings"
+        else "set CSOPS_COST_PER_HUMAN_CONTACT to estimate savings"
     )
     return [
         Tile("Contacts created", now["contacts"], before["contacts"], ""),

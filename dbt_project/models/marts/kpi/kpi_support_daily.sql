@@ -265,10 +265,17 @@ final as (
         case when contacts_created > 0
             then 100.0 * automated_resolutions / contacts_created
         end as automated_resolution_rate,
-        -- KPIS.md: estimated savings = automated resolutions x var cost_per_human_contact;
+        -- Estimated savings = automated resolutions x var cost_per_human_contact (docs/kpis.md);
         -- null while the var is unset rather than a made-up cost.
-        {% if var('cost_per_human_contact') is not none -%}
-        cast(automated_resolutions * {{ var('cost_per_human_contact') }} as double)
+        {%- set cost = var('cost_per_human_contact') %}
+        {%- set cost = '' if cost is none else (cost | string | trim) %}
+        {%- if cost and not modules.re.match('^[0-9]+([.][0-9]+)?$', cost) %}
+        {{ exceptions.raise_compiler_error(
+            "cost_per_human_contact (CSOPS_COST_PER_HUMAN_CONTACT) must be a number such as "
+            ~ "4.5, not '" ~ cost ~ "'") }}
+        {%- endif %}
+        {% if cost -%}
+        automated_resolutions * cast('{{ cost }}' as double)
         {%- else -%}
         cast(null as double)
         {%- endif %} as estimated_savings,
