@@ -6,6 +6,7 @@ job on the same instance, so both share one run history.
 
 import dagster as dg
 
+from pipelines.defs.alerts.sensors import ALERT_SENSORS
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
@@ -46,5 +47,6 @@ defs = dg.Definitions(
     asset_checks=RAW_CHECKS,
     jobs=[csops_daily],
     schedules=[daily_schedule],
+    sensors=ALERT_SENSORS,
     resources={"helpdesk": HelpdeskResource(), "dbt": dbt_resource()},
 )
