@@ -67,6 +67,51 @@ def check_credentials(settings: Settings) -> None:
         raise UsageError(str(exc)) from None
 
 
+def warehouse_holder(warehouse) -> str | None:
+    """DuckDB's own words when another process holds the warehouse open, else None."""
+    import duckdb
+
+    if not warehouse.exists():
+        return None
+    try:
+        duckdb.connect(str(warehouse)).close()
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        return str(exc).strip().splitlines()[0]
+    return None
+
+
+def claim_warehouse(instance, settings: Settings) -> None:
+    """Before a run: mark runs left for dead as failed; say when this run will queue behind
+    another; refuse when a program outside csops holds the warehouse open."""
+    from pipelines.runs import active_runs, reap_dead_runs
+
+    for reaped in reap_dead_runs(instance):
+        print(
+            f"csops: run {reaped.run_id} was left 'started' by a process that is gone "
+            f"(pid {reaped.pid}): marked failed; re-run its days if you need them",
+            file=sys.stderr,
+        )
+    running = active_runs(instance)
+    for run in running:
+        print(
+            f"csops: run {run.run_id} ({run.job_name}) is in progress and writes the warehouse: "
+            "this run lands its days, then waits for the warehouse (one writer at a time)",
+            file=sys.stderr,
+        )
+    if running:
+        return
+    holder = warehouse_holder(settings.warehouse)
+    if holder:
+        raise UsageError(
+            f"the warehouse {settings.warehouse} is held open by another program, not a csops "
+            f"run ({holder}). BI tools and notebooks should read the serving copy "
+            f"{settings.serving} instead (docs/bi.md). Close that program, or wait for it, "
+            "and run again."
+        )
+
+
 def execute(request: RunRequest, settings: Settings) -> int:
     """Run the daily job over the range as one run; print a summary; return the exit code."""
     import dagster as dg
@@ -77,6 +122,7 @@ def execute(request: RunRequest, settings: Settings) -> int:
 
     from pipelines.definitions import DAILY_JOB_NAME, defs
     from pipelines.progress import keep_terminal_for_progress
+    from pipelines.runs import process_tags
 
     keep_terminal_for_progress()
     started = time.monotonic()
@@ -88,12 +134,14 @@ def execute(request: RunRequest, settings: Settings) -> int:
     )
     job = defs.resolve_job_def(DAILY_JOB_NAME)
     with dg.DagsterInstance.get() as instance:
+        claim_warehouse(instance, settings)
         result = job.execute_in_process(
             instance=instance,
             tags={
                 ASSET_PARTITION_RANGE_START_TAG: request.first_day.isoformat(),
                 ASSET_PARTITION_RANGE_END_TAG: request.last_day.isoformat(),
                 "csops/trigger": "cli",
+                **process_tags(),
             },
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             raise_on_error=False,

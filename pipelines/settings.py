@@ -20,6 +20,12 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
 KNOWN_SOURCES = ("zendesk", "intercom", "typeform")
+
+# The Dagster concurrency pool of every step that writes (or must read a settled) warehouse:
+# the dbt build and the publish. DuckDB allows one writing process per file, so the instance
+# gives this pool one slot (dagster_home/dagster.yaml): a second run queues behind the first
+# instead of failing on DuckDB's lock.
+WAREHOUSE_POOL = "csops_warehouse"
 DEMO = "demo"
 
 # The first day a partition may exist for. Earlier history is still landed when a record
@@ -95,4 +101,15 @@ def ensure_dagster_home(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text(INSTANCE_CONFIG)
+
+
+# A new instance's dagster.yaml (the project's own dagster_home/dagster.yaml says the same).
+INSTANCE_CONFIG = """\
+telemetry:
+  enabled: false
+# One step at a time in each pool: the warehouse has one writer (pipelines/settings.py).
+concurrency:
+  pools:
+    default_limit: 1
+"""

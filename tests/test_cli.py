@@ -78,3 +78,43 @@ def test_every_command_has_help(command):
     )
     assert proc.returncode == 0, proc.stderr
     assert "usage: csops" in proc.stdout
+
+
+def test_a_program_holding_the_warehouse_is_named_before_anything_runs(
+    capsys, monkeypatch, tmp_path
+):
+    """A BI tool pointed at the warehouse instead of the serving copy, in its own process."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    for name, value in {
+        "CSOPS_SOURCES": "demo",
+        "CSOPS_WAREHOUSE": str(warehouse),
+        "CSOPS_LAKE": str(tmp_path / "lake"),
+        "CSOPS_SERVING": str(tmp_path / "serving"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, duckdb; con = duckdb.connect(sys.argv[1]);"
+                " print('holding', flush=True); sys.stdin.readline()"
+            ),
+            str(warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+        code, out = run_cli(capsys, "run", "--start", day, "--end", day)
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert code == 2
+    assert f"the warehouse {warehouse} is held open by another program" in out
+    assert f"PID {holder.pid}" in out  # DuckDB names the process holding the lock
+    assert str(tmp_path / "serving") in out and "docs/bi.md" in out
+    assert not (tmp_path / "lake" / "zendesk").exists(), "nothing was landed"

@@ -12,7 +12,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
-from pipelines.settings import DBT_BUILD_ARGS
+from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -38,6 +38,7 @@ class DbtBuildConfig(dg.Config):
 @dbt_assets(
     manifest=ensure_manifest(),
     project=DBT_PROJECT,
+    pool=WAREHOUSE_POOL,
     dagster_dbt_translator=CsopsTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),

@@ -13,7 +13,7 @@ from dagster._core.events import DagsterEventType
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.report import write_report
 from pipelines.serving import publish, read_manifest, report_path
-from pipelines.settings import Settings
+from pipelines.settings import WAREHOUSE_POOL, Settings
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -53,6 +53,7 @@ def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
 @dg.asset(
     key=SERVING_KEY,
     deps=mart_keys(),
+    pool=WAREHOUSE_POOL,
     group_name=SERVING_GROUP,
     kinds={"duckdb", "parquet"},
     description=(
