@@ -69,9 +69,17 @@ def csops_daily():
     land_tickets()
 
 
-def failed_run_context(instance) -> dg.RunFailureSensorContext:
-    result = csops_daily.execute_in_process(instance=instance, tags=RANGE, raise_on_error=False)
-    assert not result.success
+@pytest.fixture(scope="module")
+def failed_run():
+    """One failed run of a job named like the daily one, on an instance of its own."""
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = csops_daily.execute_in_process(instance=instance, tags=RANGE, raise_on_error=False)
+        assert not result.success
+        yield instance, result
+
+
+def failed_run_context(failed_run) -> dg.RunFailureSensorContext:
+    instance, result = failed_run
     return dg.build_run_status_sensor_context(
         sensor_name="csops_run_failure_alert",
         dagster_instance=instance,
@@ -80,14 +88,13 @@ def failed_run_context(instance) -> dg.RunFailureSensorContext:
     ).for_run_failure()
 
 
-def test_a_failed_run_posts_job_step_error_days_and_link(receiver, monkeypatch, caplog):
+def test_a_failed_run_posts_job_step_error_days_and_link(receiver, failed_run, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("CSOPS_ALERT_WEBHOOK", receiver.url)
     monkeypatch.setenv("CSOPS_UI_URL", "http://dagster.internal:3000/")
-    with dg.DagsterInstance.ephemeral() as instance:
-        context = failed_run_context(instance)
-        csops_run_failure_alert(context)
-        run_id = context.dagster_run.run_id
+    context = failed_run_context(failed_run)
+    csops_run_failure_alert(context)
+    run_id = context.dagster_run.run_id
     [(path, message)] = receiver.received
     assert path == f"/services/{SECRET}"
     assert set(message) == {"text"}
@@ -101,16 +108,15 @@ def test_a_failed_run_posts_job_step_error_days_and_link(receiver, monkeypatch, 
     assert SECRET not in caplog.text
 
 
-def test_a_receiver_that_is_down_is_logged_and_changes_nothing(monkeypatch, caplog):
+def test_a_receiver_that_is_down_is_logged_and_changes_nothing(failed_run, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("CSOPS_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/services/{SECRET}")
-    with dg.DagsterInstance.ephemeral() as instance:
-        context = failed_run_context(instance)
-        assert csops_run_failure_alert(context) is None  # no exception
-        status = instance.get_run_by_id(context.dagster_run.run_id).status
+    context = failed_run_context(failed_run)
+    assert csops_run_failure_alert(context) is None  # no exception
+    status = failed_run[0].get_run_by_id(context.dagster_run.run_id).status
     assert status == dg.DagsterRunStatus.FAILURE  # the run's result is its own
     assert "could not send the alert to CSOPS_ALERT_WEBHOOK" in caplog.text
     # The secret is the URL's path (a Slack webhook's host is public); urllib3's own debug
@@ -118,22 +124,20 @@ def test_a_receiver_that_is_down_is_logged_and_changes_nothing(monkeypatch, capl
     assert SECRET not in caplog.text
 
 
-def test_a_receiver_that_refuses_is_logged_with_its_status(monkeypatch, caplog):
+def test_a_receiver_that_refuses_is_logged_with_its_status(failed_run, monkeypatch, caplog):
     refusing = Receiver(status=403)
     try:
         monkeypatch.setenv("CSOPS_ALERT_WEBHOOK", refusing.url)
-        with dg.DagsterInstance.ephemeral() as instance:
-            csops_run_failure_alert(failed_run_context(instance))
+        csops_run_failure_alert(failed_run_context(failed_run))
     finally:
         refusing.close()
     assert len(refusing.received) == 1
     assert "answered HTTP 403" in caplog.text and SECRET not in caplog.text
 
 
-def test_without_a_webhook_nothing_is_sent(receiver, monkeypatch):
+def test_without_a_webhook_nothing_is_sent(receiver, failed_run, monkeypatch):
     monkeypatch.delenv("CSOPS_ALERT_WEBHOOK", raising=False)
-    with dg.DagsterInstance.ephemeral() as instance:
-        skipped = csops_run_failure_alert(failed_run_context(instance))
+    skipped = csops_run_failure_alert(failed_run_context(failed_run))
     assert isinstance(skipped, dg.SkipReason) and "CSOPS_ALERT_WEBHOOK" in skipped.skip_message
     assert receiver.received == []
 

@@ -69,13 +69,30 @@ def wait_for(path: Path, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+def wait_for_blocked_step(home: Path, timeout: float = 60) -> None:
+    """Until a run on the instance logs that a step is blocked by the warehouse pool."""
+    deadline = time.monotonic() + timeout
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        while True:
+            messages = [
+                entry.message
+                for run in instance.get_runs()
+                for entry in instance.all_logs(run.run_id)
+            ]
+            if any("blocked by limit for pool csops_warehouse" in m for m in messages):
+                return
+            assert time.monotonic() < deadline, "no step waited for the pool"
+            time.sleep(0.2)
+
+
 def test_a_second_run_queues_behind_the_one_writing_the_warehouse(home, tmp_path):
     first = start(tmp_path, "first")
     wait_for(tmp_path / "first.started")
     second = start(tmp_path, "second")
     try:
-        # The second run's own process is up and its step is waiting for the slot.
-        time.sleep(6)
+        # The second run is up, and Dagster says its step waits for the pool's slot.
+        wait_for_blocked_step(home)
+        time.sleep(1)
         assert not (tmp_path / "second.started").exists(), "two writers at once"
         (tmp_path / "first.release").touch()
         wait_for(tmp_path / "second.started")
