@@ -76,3 +76,22 @@ def test_the_daily_job_ends_by_publishing_every_mart_then_the_report():
     assert graph.get(report).parent_keys == {serving}
     job = defs.resolve_job_def(DAILY_JOB_NAME)
     assert {serving, report} <= job.asset_layer.selected_asset_keys
+
+
+def test_landing_steps_retry_what_may_pass_by_itself_and_nothing_else():
+    from connectors.errors import ConfigError, ConnectorError
+    from pipelines.defs.raw.assets import LANDING_RETRY_POLICY, RAW_ASSETS, is_transient
+
+    for raw in RAW_ASSETS:
+        assert raw.op.retry_policy == LANDING_RETRY_POLICY
+    assert LANDING_RETRY_POLICY.max_retries == 2
+    # The API down or throttled past the connector's own retries, or no network: retried.
+    assert is_transient(ConnectorError("503", status=503))
+    assert is_transient(ConnectorError("429", status=429))
+    assert is_transient(ConnectorError("connection refused", status=None))
+    # A bad token, a missing permission, a wrong URL, missing settings, a bug: not retried.
+    assert not is_transient(ConnectorError("401", status=401))
+    assert not is_transient(ConnectorError("403", status=403))
+    assert not is_transient(ConnectorError("404", status=404))
+    assert not is_transient(ConfigError("ZENDESK_API_TOKEN is not set"))
+    assert not is_transient(ValueError("a bug"))

@@ -146,6 +146,8 @@ def test_dagster_materialization_metadata_and_event_log_never_show_the_token(
             raise_on_error=False,
         )
         assert not failed.success
+        # A bad token is not retried (the landing step's retry policy is for what may pass).
+        assert not [e for e in failed.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
         events = [
             serialize_value(entry)
             for run in (ok, failed)

@@ -4,6 +4,7 @@ from datetime import date
 
 import dagster as dg
 
+from connectors.errors import ConfigError, ConnectorError
 from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.resources import HelpdeskResource
@@ -35,6 +36,22 @@ STREAM_DESCRIPTIONS = {
 }
 
 
+# A landing step that failed on something that may pass by itself (the API down or throttled
+# past the connector's own retries, the network gone) is run again after a pause; the range
+# is re-landed whole, which gives the same lake (docs/landing.md). Errors a retry cannot fix
+# (a bad token, a missing permission, a wrong URL, a bug) fail at once.
+LANDING_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=2, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when running the landing again later may succeed."""
+    if not isinstance(error, ConnectorError) or isinstance(error, ConfigError):
+        return False
+    return error.status is None or error.status == 429 or error.status >= 500
+
+
 def raw_asset_key(source: str, stream: str) -> dg.AssetKey:
     # The same key dagster-dbt gives the dbt source `<source>.<stream>`, so lineage from the
     # raw assets into the staging models needs no mapping.
@@ -64,6 +81,7 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
         specs=specs,
         partitions_def=DAILY_PARTITIONS,
         backfill_policy=SINGLE_RUN,
+        retry_policy=LANDING_RETRY_POLICY,
         op_tags={"source": source},
     )
     def _raw(context: dg.AssetExecutionContext, helpdesk: HelpdeskResource):
@@ -79,10 +97,17 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
             len(days) * len(connector_cls.event_streams) + len(connector_cls.reference_streams),
         )
         context.log.info(f"landing {source} {first_day}..{last_day} into {settings.lake}")
-        with helpdesk.connector(source) as connector:
-            summary = land_source_range(
-                connector, writer, first_day, last_day, progress, progress.extracted
-            )
+        try:
+            with helpdesk.connector(source) as connector:
+                summary = land_source_range(
+                    connector, writer, first_day, last_day, progress, progress.extracted
+                )
+        except Exception as exc:
+            if is_transient(exc):
+                raise  # retried by LANDING_RETRY_POLICY
+            raise dg.Failure(
+                description=f"{type(exc).__name__}: {exc}", allow_retries=False
+            ) from exc
         context.log.info(progress.finish())
         for stream in _streams(source):
             yield dg.MaterializeResult(
