@@ -45,12 +45,21 @@ def validate_range(first: date, last: date, settings: Settings) -> RunRequest:
         raise UsageError(
             f"--end {last} is not a complete UTC day yet: the latest day that can run is {yesterday}"
         )
-    if first < settings.start_date:
+    if settings.start_date and first < settings.start_date:
         raise UsageError(
             f"--start {first} is before the first partition {settings.start_date}: "
-            "set CSOPS_START_DATE to an earlier date"
+            "set CSOPS_START_DATE to an earlier date, or unset it"
         )
     return RunRequest(first, last)
+
+
+def extend_partitions_to(request: RunRequest, settings: Settings) -> None:
+    """Without CSOPS_START_DATE the partitions start at the first landed day: a run that
+    reaches further back (a first load, older history) moves that start for this process,
+    before the definitions are loaded."""
+    if settings.start_date is None:
+        start = min(settings.partition_start(), request.first_day)
+        os.environ["CSOPS_START_DATE"] = start.isoformat()
 
 
 def check_credentials(settings: Settings) -> None:
@@ -254,6 +263,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     check_credentials(settings)
     settings.export()
+    extend_partitions_to(request, settings)
     return execute(request, settings)
 
 
@@ -265,6 +275,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     last = _yesterday()
     request = validate_range(last - timedelta(days=args.days - 1), last, settings)
     settings.export()
+    extend_partitions_to(request, settings)
     return execute(request, settings)
 
 

@@ -9,8 +9,10 @@ import dagster as dg
 
 from pipelines.settings import Settings
 
+# The first partition is where the organisation's landed history starts (or CSOPS_START_DATE):
+# pipelines/settings.py `Settings.partition_start`.
 DAILY_PARTITIONS = dg.DailyPartitionsDefinition(
-    start_date=Settings.from_env().start_date.isoformat(),
+    start_date=Settings.from_env().partition_start().isoformat(),
     timezone="UTC",
     end_offset=0,
 )

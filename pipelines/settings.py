@@ -9,7 +9,7 @@ lake and warehouse as the CLI.
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +28,6 @@ KNOWN_SOURCES = ("zendesk", "intercom", "typeform")
 WAREHOUSE_POOL = "csops_warehouse"
 DEMO = "demo"
 
-# The first day a partition may exist for. Earlier history is still landed when a record
-# updated inside a run's window was created before it; this only bounds the partition keys.
-DEFAULT_START_DATE = "2024-01-01"
 
 
 class SettingsError(ValueError):
@@ -45,7 +42,8 @@ class Settings:
     dagster_home: Path
     sources: tuple[str, ...]
     demo: bool
-    start_date: date
+    # CSOPS_START_DATE when set; else the daily partitions start at the first landed day.
+    start_date: date | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -63,9 +61,9 @@ class Settings:
                     f"list of {', '.join(KNOWN_SOURCES)}, or '{DEMO}' for the simulated org"
                 )
             sources = tuple(dict.fromkeys(names))
-        raw_start = env.get("CSOPS_START_DATE", DEFAULT_START_DATE)
+        raw_start = env.get("CSOPS_START_DATE", "").strip()
         try:
-            start_date = date.fromisoformat(raw_start)
+            start_date = date.fromisoformat(raw_start) if raw_start else None
         except ValueError as exc:
             raise SettingsError(
                 f"CSOPS_START_DATE={raw_start!r} is not a date: use YYYY-MM-DD"
@@ -80,6 +78,14 @@ class Settings:
             start_date=start_date,
         )
 
+    def partition_start(self) -> date:
+        """The first daily partition: CSOPS_START_DATE, else the first landed day, else
+        yesterday (an empty lake), so the UI shows the organisation's own history, not
+        hundreds of days before it as missing."""
+        if self.start_date:
+            return self.start_date
+        return first_landed_day(self.lake) or (datetime.now(UTC).date() - timedelta(days=1))
+
     def export(self) -> None:
         """Publish the resolved paths to this process's environment (dbt and Dagster read it)."""
         os.environ["CSOPS_LAKE"] = str(self.lake)
@@ -90,6 +96,26 @@ class Settings:
         self.lake.mkdir(parents=True, exist_ok=True)
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
         ensure_dagster_home(self.dagster_home)
+
+
+def first_landed_day(lake: Path) -> date | None:
+    """The earliest day in the landing writer's manifest of landed days (docs/landing.md),
+    from its folder names alone."""
+    from connectors.landing import EMPTY_DAY, WINDOWS_DIR
+
+    days = []
+    folder = lake / WINDOWS_DIR
+    if folder.is_dir():
+        for child in folder.iterdir():
+            name = child.name.removeprefix("date=")
+            if child.is_dir() and name != child.name:
+                try:
+                    day = date.fromisoformat(name)
+                except ValueError:
+                    continue
+                if day != EMPTY_DAY:
+                    days.append(day)
+    return min(days, default=None)
 
 
 def _path(env: Mapping[str, str], name: str, default: str) -> Path:

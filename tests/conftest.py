@@ -30,6 +30,10 @@ os.environ.update(
         "CSOPS_WAREHOUSE": str(_session_root / "warehouse" / "warehouse.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "CSOPS_SOURCES": "demo",
+        "CSOPS_SERVING": str(_session_root / "serving"),
+        # Fixed, so every test process has the same daily partitions whatever the session's
+        # lake holds (without it they start at the first landed day: pipelines/settings.py).
+        "CSOPS_START_DATE": "2024-01-01",
     }
 )
 (_session_root / "dagster_home").mkdir()

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -95,3 +96,24 @@ def test_landing_steps_retry_what_may_pass_by_itself_and_nothing_else():
     assert not is_transient(ConnectorError("404", status=404))
     assert not is_transient(ConfigError("ZENDESK_API_TOKEN is not set"))
     assert not is_transient(ValueError("a bug"))
+
+
+def test_partitions_start_where_the_landed_history_starts(tmp_path):
+    from connectors.landing import LandingWriter
+    from pipelines.settings import Settings
+
+    lake = tmp_path / "lake"
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    env = {"CSOPS_LAKE": str(lake)}
+    # Nothing landed: one partition, yesterday's (not hundreds of "missing" ones).
+    assert Settings.from_env(env).partition_start() == yesterday
+    writer = LandingWriter(lake)
+    writer.ensure_streams()  # the placeholder day 1970-01-01 is not history
+    for day in (date(2026, 2, 11), date(2026, 2, 10)):
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        end = start + timedelta(days=1)
+        writer.land("zendesk", "tickets", day, [], start, end, end)
+    assert Settings.from_env(env).partition_start() == date(2026, 2, 10)
+    # CSOPS_START_DATE, when set, wins.
+    explicit = {**env, "CSOPS_START_DATE": "2025-06-01"}
+    assert Settings.from_env(explicit).partition_start() == date(2025, 6, 1)
