@@ -9,6 +9,7 @@ import dagster as dg
 from pipelines.defs.alerts.sensors import ALERT_SENSORS
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
+from pipelines.defs.quality.checks import MART_CHECKS
 from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
 from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
@@ -44,7 +45,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(
 
 defs = dg.Definitions(
     assets=[*RAW_ASSETS, LANDED_WINDOWS, csops_dbt_models, *SERVING_ASSETS],
-    asset_checks=RAW_CHECKS,
+    asset_checks=[*RAW_CHECKS, *MART_CHECKS],
     jobs=[csops_daily],
     schedules=[daily_schedule],
     sensors=ALERT_SENSORS,

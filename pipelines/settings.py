@@ -29,7 +29,6 @@ WAREHOUSE_POOL = "csops_warehouse"
 DEMO = "demo"
 
 
-
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 

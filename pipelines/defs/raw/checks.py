@@ -12,6 +12,13 @@ import dagster as dg
 
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.assets import raw_asset_key
+from pipelines.gates import (
+    DEFAULT_MAX_REJECTED_PCT,
+    MAX_REJECTED_ENV,
+    Finding,
+    percent_setting,
+    rejected_share,
+)
 from pipelines.quality import (
     QualityResult,
     latest_landed_day,
@@ -22,6 +29,7 @@ from pipelines.quality import (
 from pipelines.settings import KNOWN_SOURCES, Settings
 
 RAW_CHECK_NAME = "raw_expectations"
+REJECTED_CHECK_NAME = "rejected_share"
 
 
 def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
@@ -40,6 +48,18 @@ def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
             ),
         )
         for stream in streams
+    ] + [
+        dg.AssetCheckSpec(
+            name=REJECTED_CHECK_NAME,
+            asset=raw_asset_key(source, stream),
+            blocking=True,
+            description=(
+                f"The share of {source}/{stream} records of the run's days that could not be "
+                "parsed (kept in _rejected/ with the reason): a warning when any, an error "
+                f"above {MAX_REJECTED_ENV} (default {DEFAULT_MAX_REJECTED_PCT:g} %)."
+            ),
+        )
+        for stream in connector.event_streams
     ]
 
     # Unpartitioned specs on partitioned assets on purpose: a partitioned check cannot record
@@ -54,6 +74,9 @@ def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
         ):
             stream = check_key.asset_key.path[-1]
             days = _days_to_validate(lake, source, stream, run_range, connector.event_streams)
+            if check_key.name == REJECTED_CHECK_NAME:
+                yield _rejected_result(check_key, lake, source, stream, days)
+                continue
             if days is None:
                 result = QualityResult(source, stream, 0, True, 0)
             else:
@@ -70,6 +93,33 @@ def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
             )
 
     return _checks
+
+
+def _rejected_result(
+    check_key: dg.AssetCheckKey, lake: Path, source: str, stream: str, days
+) -> dg.AssetCheckResult:
+    if days is None:
+        finding = Finding(True, "warn", f"{source}/{stream}: never landed")
+    else:
+        max_pct = percent_setting(MAX_REJECTED_ENV, DEFAULT_MAX_REJECTED_PCT)
+        finding = rejected_share(lake, source, stream, *days, max_pct)
+    return check_result(check_key, finding)
+
+
+def check_result(check_key: dg.AssetCheckKey, finding: Finding) -> dg.AssetCheckResult:
+    """A gate's finding as a Dagster check result: its words, figures and severity."""
+    return dg.AssetCheckResult(
+        asset_key=check_key.asset_key,
+        check_name=check_key.name,
+        passed=finding.passed,
+        severity=(
+            dg.AssetCheckSeverity.ERROR
+            if finding.severity == "error"
+            else dg.AssetCheckSeverity.WARN
+        ),
+        description=finding.message,
+        metadata=finding.metadata,
+    )
 
 
 def _run_range(context: dg.AssetCheckExecutionContext) -> tuple[date, date] | None:
