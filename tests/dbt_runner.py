@@ -83,8 +83,9 @@ def build_warehouse(
     root: Path, lake: Path, *args: str, env: Mapping[str, str] | None = None
 ) -> duckdb.DuckDBPyConnection:
     """`dbt build` (plus any selection args), assert it passed, and open the warehouse
-    read-only with the session pinned to UTC."""
-    result = run_dbt(root, lake, "build", *args, env=env)
+    read-only with the session pinned to UTC. dbt's unit tests do not read the lake, so they
+    run once, in tests/test_dbt_docs.py, not in every scenario's build."""
+    result = run_dbt(root, lake, "build", "--exclude-resource-type", "unit_test", *args, env=env)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
     connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     connection.execute("set TimeZone = 'UTC'")

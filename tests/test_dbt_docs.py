@@ -36,12 +36,18 @@ CONTRACT = {
 def docs(tmp_path_factory) -> tuple[dict, dict]:
     root = tmp_path_factory.mktemp("docs")
     write_empty_streams(root / "lake")
+    # The one build of the suite that runs dbt's unit tests (tests/dbt_runner.py).
     built = run_dbt(root, root / "lake", "build")
     assert built.returncode == 0, built.stdout[-6000:]
-    generated = run_dbt(root, root / "lake", "docs", "generate")
+    results = json.loads((root / "target" / "run_results.json").read_text())["results"]
+    # The build compiled every node: the catalog needs no second compilation.
+    generated = run_dbt(root, root / "lake", "docs", "generate", "--no-compile")
     assert generated.returncode == 0, generated.stdout[-6000:]
     manifest = json.loads((root / "target" / "manifest.json").read_text())
     catalog = json.loads((root / "target" / "catalog.json").read_text())
+    manifest["csops_unit_test_results"] = [
+        r for r in results if r["unique_id"].startswith("unit_test.")
+    ]
     return manifest, catalog
 
 
@@ -128,3 +134,11 @@ def test_exposures_name_the_marts_the_report_and_the_dashboards_read(docs):
     # The report's own queries (pipelines/report.py) read exactly these marts.
     report = {u.split(".")[-1] for u in exposures["kpi_report"]["depends_on"]["nodes"]}
     assert report == MARTS_READ
+
+
+def test_every_dbt_unit_test_runs_and_passes_once_in_the_suite(docs):
+    manifest, _ = docs
+    declared = {u for u in manifest["unit_tests"]}
+    ran = {r["unique_id"]: r["status"] for r in manifest["csops_unit_test_results"]}
+    assert len(declared) >= 16 and set(ran) == declared
+    assert set(ran.values()) == {"pass"}
