@@ -26,6 +26,16 @@ KNOWN_SOURCES = ("zendesk", "intercom", "typeform")
 # gives this pool one slot (dagster_home/dagster.yaml): a second run queues behind the first
 # instead of failing on DuckDB's lock.
 WAREHOUSE_POOL = "csops_warehouse"
+
+# Who answers for the assets in the Dagster UI: a team (`team:<name>`) or an email address.
+OWNER_ENV = "CSOPS_OWNER"
+DEFAULT_OWNER = "team:support-analytics"
+
+
+def asset_owners() -> list[str]:
+    return [os.environ.get(OWNER_ENV, "").strip() or DEFAULT_OWNER]
+
+
 DEMO = "demo"
 
 

@@ -117,3 +117,28 @@ def test_partitions_start_where_the_landed_history_starts(tmp_path):
     # CSOPS_START_DATE, when set, wins.
     explicit = {**env, "CSOPS_START_DATE": "2025-06-01"}
     assert Settings.from_env(explicit).partition_start() == date(2025, 6, 1)
+
+
+def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_checks():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    for key in keys:
+        node = graph.get(key)
+        assert node.owners == ["team:support-analytics"], key
+        assert node.group_name not in (None, "default"), key
+    seeds = {k.path[-1] for k in keys if graph.get(k).group_name == "seeds"}
+    assert {"sla_targets", "team_schedules", "rails_time_zones"} <= seeds
+    specs = [spec for assets_def in graph.assets_defs for spec in assets_def.check_specs]
+    assert len(specs) > 250
+    assert [s.key.to_user_string() for s in specs if not (s.description or "").strip()] == []
+    # A dbt generic test says in words what it checks, and what its failure does.
+    by_name = {s.name: s.description for s in specs}
+    assert by_name["not_null_fct_tickets_ticket_key"] == (
+        "dbt test not_null: every row has a value in `ticket_key`. "
+        "A failure stops the run before anything is published."
+    )
+    # Raw assets show the columns they land.
+    tickets = graph.get(dg.AssetKey(["zendesk", "tickets"])).metadata["dagster/column_schema"]
+    assert {"id", "status", "updated_at", "_raw", "_batch_id"} <= {c.name for c in tickets.columns}

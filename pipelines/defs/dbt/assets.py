@@ -1,6 +1,6 @@
 """dbt assets: staging, intermediate and mart models, with every dbt test as an asset check."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dagster as dg
@@ -12,7 +12,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
-from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL
+from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, asset_owners
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -20,12 +20,73 @@ class CsopsTranslator(DagsterDbtTranslator):
     raw → staging → intermediate → marts → kpi."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
         if dbt_resource_props["resource_type"] != "model":
             return super().get_group_name(dbt_resource_props)
         parts = dbt_resource_props["fqn"][1:-1]  # [project, folder..., model]
         if parts[:2] == ["marts", "kpi"]:
             return "kpi"
         return parts[0] if parts else "models"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return asset_owners()
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dbt's generic tests carry no description; say in words what each one checks."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=describe_test(manifest["nodes"][unique_id]),
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
+
+
+GENERIC_TESTS = {
+    "not_null": "every row has a value in `{column}`",
+    "unique": "no two rows share a `{column}`",
+    "relationships": "every `{column}` is found in {to} (`{field}`)",
+    "accepted_values": "`{column}` takes only the values {values}",
+    "percentage_range": "`{column}` is a percentage between 0 and 100",
+    "unique_combination": "no two rows share the same {columns}",
+}
+
+
+def describe_test(node: Mapping[str, Any]) -> str:
+    """A sentence for a dbt test: what it checks, and what a failure does."""
+    severity = (node.get("config", {}).get("severity") or "error").lower()
+    consequence = (
+        "A failure stops the run before anything is published."
+        if severity == "error"
+        else "A failure is a warning: the run still publishes."
+    )
+    if node.get("description"):
+        return f"{node['description'].strip()} {consequence}"
+    metadata = node.get("test_metadata") or {}
+    name = metadata.get("name")
+    kwargs = dict(metadata.get("kwargs") or {})
+    kwargs.update(kwargs.pop("arguments", None) or {})
+    if name in GENERIC_TESTS:
+        fields = {
+            "column": kwargs.get("column_name", ""),
+            "to": str(kwargs.get("to", "")).replace("ref('", "").replace("')", ""),
+            "field": kwargs.get("field", ""),
+            "values": ", ".join(map(str, kwargs.get("values", []))),
+            "columns": ", ".join(f"`{c}`" for c in kwargs.get("columns", [])),
+        }
+        return f"dbt test {name}: {GENERIC_TESTS[name].format(**fields)}. {consequence}"
+    # A singular test: the comment at the top of its SQL says what it asserts.
+    comment = " ".join(
+        line.strip().removeprefix("--").strip()
+        for line in (node.get("raw_code") or "").splitlines()
+        if line.strip().startswith("--")
+    )
+    return f"dbt test {node['name']}: {comment or 'see its SQL'} {consequence}".strip()
 
 
 class DbtBuildConfig(dg.Config):

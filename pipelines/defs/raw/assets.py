@@ -7,11 +7,12 @@ import dagster as dg
 from connectors.errors import ConfigError, ConnectorError
 from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
+from connectors.schemas import stream_schema
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.landing import days_between, land_source_range
 from pipelines.partitions import DAILY_PARTITIONS, SINGLE_RUN
 from pipelines.progress import Progress
-from pipelines.settings import KNOWN_SOURCES, Settings
+from pipelines.settings import KNOWN_SOURCES, Settings, asset_owners
 
 RAW_GROUP = "raw"
 
@@ -58,6 +59,16 @@ def raw_asset_key(source: str, stream: str) -> dg.AssetKey:
     return dg.AssetKey([source, stream])
 
 
+def column_schema(source: str, stream: str) -> dg.TableSchema:
+    """The landed Parquet columns of a stream (docs/landing.md), for the asset's page."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(field.name, str(field.type))
+            for field in stream_schema(source, stream).schema
+        ]
+    )
+
+
 def _streams(source: str) -> tuple[str, ...]:
     connector = CONNECTORS[source]
     return tuple(connector.event_streams) + tuple(connector.reference_streams)
@@ -70,8 +81,12 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
             description=STREAM_DESCRIPTIONS.get((source, stream)),
             group_name=RAW_GROUP,
             kinds={"python", "parquet"},
-            metadata={"lake_path": f"{source}/{stream}/date=YYYY-MM-DD/"},
+            metadata={
+                "lake_path": f"{source}/{stream}/date=YYYY-MM-DD/",
+                "dagster/column_schema": column_schema(source, stream),
+            },
             tags={"source": source},
+            owners=asset_owners(),
         )
         for stream in _streams(source)
     ]
@@ -136,4 +151,5 @@ LANDED_WINDOWS = dg.AssetSpec(
     group_name=RAW_GROUP,
     kinds={"parquet"},
     metadata={"lake_path": "_windows/date=YYYY-MM-DD/<source>__<stream>.parquet"},
+    owners=asset_owners(),
 )

@@ -13,7 +13,7 @@ from dagster._core.events import DagsterEventType
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.report import write_report
 from pipelines.serving import publish, read_manifest, report_path
-from pipelines.settings import WAREHOUSE_POOL, Settings
+from pipelines.settings import WAREHOUSE_POOL, Settings, asset_owners
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -55,6 +55,7 @@ def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
     deps=mart_keys(),
     pool=WAREHOUSE_POOL,
     group_name=SERVING_GROUP,
+    owners=asset_owners(),
     kinds={"duckdb", "parquet"},
     description=(
         "The serving copy BI tools and people read: every mart copied to marts.duckdb and to "
@@ -95,6 +96,7 @@ def serving_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     key=REPORT_KEY,
     deps=[SERVING_KEY],
     group_name=SERVING_GROUP,
+    owners=asset_owners(),
     kinds={"html"},
     description=(
         "The KPI report for people: report.html beside the serving copy, one self-contained "
