@@ -52,7 +52,7 @@ class ZendeskConnector:
         "holidays",
         "sla_policies",
     )
-    # Read from a start time (DESIGN.md "Partitions and runs"): a year's users are too many
+    # Read from a start time (docs/landing.md, docs/decisions.md): a year's users are too many
     # to export every night. Groups, schedules and policies are small and read whole.
     incremental_reference_streams = ("users", "organizations")
 

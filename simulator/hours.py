@@ -80,7 +80,7 @@ class Schedule:
         zone = self.zone
         base = ((local_date.weekday() + 1) % 7) * MINUTES_PER_DAY
         # Each end of a window takes the UTC offset in force at its own local time, so a
-        # window spanning a DST change is an hour shorter or longer, as KPIS.md defines.
+        # window spanning a DST change is an hour shorter or longer, as docs/kpis.md defines.
         return tuple(
             (
                 _local(local_date, start - base, zone).astimezone(UTC),

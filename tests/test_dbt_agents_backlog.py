@@ -1,9 +1,9 @@
-"""dbt model tests for the end-of-day backlog and the agent scorecards (KPIS.md "Backlog" and
+"""dbt model tests for the end-of-day backlog and the agent scorecards (docs/kpis.md and
 "Agents"), on a landing zone of their own.
 
 Tickets land from 2024-03-04 (a Monday) to 2024-03-14, so as_of is 2024-03-15 00:00 UTC and
 the backlog covers the complete days 03-04 .. 03-14. The account has no business-hours
-schedule, so business minutes equal calendar minutes (KPIS.md "Business hours"). Every
+schedule, so business minutes equal calendar minutes (docs/kpis.md). Every
 expected value is computed by hand below; dbt runs once for the module.
 """
 

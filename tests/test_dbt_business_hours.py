@@ -1,4 +1,4 @@
-"""Business hours, reply times and SLA on a hand-made landing zone (KPIS.md "Business hours", "SLA").
+"""Business hours, reply times and SLA on a hand-made landing zone (docs/kpis.md).
 
 The support scenario of tests/landing_fixtures.py plus one schedule and three SLA policies:
 "Support Hours" in the Rails zone "London" (GMT = UTC in early March 2024, so the arithmetic

@@ -3,7 +3,7 @@
 The lake is the shared support scenario (tests/landing_fixtures.py) plus the feedback this
 module lands: a second Zendesk rating that re-rates ticket 104, Typeform responses linked by
 hidden ticket id, conversation id or email only, an organization and a schedule. Every
-expected value is computed by hand from KPIS.md (arithmetic in the comments). dbt runs once
+expected value is computed by hand from docs/kpis.md (arithmetic in the comments). dbt runs once
 for the module.
 """
 

@@ -9,7 +9,7 @@ from landing_fixtures import write_empty_streams
 
 from pipelines.report import MARTS_READ
 
-# The tables and columns DESIGN.md's "Marts contract" promises to BI (names only).
+# The tables and columns the marts promise BI (docs/kpis.md, docs/bi.md; names only).
 CONTRACT = {
     "fct_tickets": "ticket_key ticket_id source created_at channel priority status team_key "
     "agent_key customer_key first_reply_at first_solved_at last_solved_at "

@@ -1,7 +1,7 @@
 """dbt model tests: build the whole project on a hand-made landing zone and check the KPIs.
 
 The scenario is tests/landing_fixtures.py; every expected value below is computed by hand from
-KPIS.md (the arithmetic is in the comments), never copied from the models' output. dbt runs
+docs/kpis.md (the arithmetic is in the comments), never copied from the models' output. dbt runs
 once for the module: a build costs about ten seconds.
 """
 

@@ -1,4 +1,4 @@
-{#- Fails on every row whose business-minute measure exceeds its calendar twin (KPIS.md
+{#- Fails on every row whose business-minute measure exceeds its calendar twin (docs/kpis.md
     "Business hours": business <= calendar). A tolerance of a microsecond absorbs the
     rounding of two sums of the same instants. -#}
 {% test business_not_above_calendar(model, column_name, calendar_column) %}

@@ -1,4 +1,4 @@
-{#- Business minutes of intervals (KPIS.md "Business hours"): the length of each interval's
+{#- Business minutes of intervals (docs/kpis.md): the length of each interval's
     overlap with its schedule's open windows (int_business_windows). intervals_relation holds
     one row per interval, unique on key_columns, with a schedule id and [start, end) columns.
     Dispatched: DuckDB finds it from two positions (duckdb__ below), other warehouses by a
@@ -118,7 +118,7 @@
 {%- endmacro %}
 
 {#- The instant at which target_minutes business minutes have elapsed from start_column
-    (KPIS.md "SLA": a business-hour target counts only business minutes). A business-minute
+    (docs/kpis.md: a business-hour target counts only business minutes). A business-minute
     position is the number of open minutes of the schedule before an instant: windows carry
     their cumulative minutes, so the start's position comes from the one window around or
     after it, and the breach is in the one window whose cumulative range holds start

@@ -1,4 +1,4 @@
-{#- Time-zone arithmetic for business hours (KPIS.md "Business hours"). Each warehouse spells
+{#- Time-zone arithmetic for business hours (docs/kpis.md). Each warehouse spells
     zone conversion, the handling of DST gaps and repeats, and minute arithmetic differently,
     so the models only call these macros. -#}
 

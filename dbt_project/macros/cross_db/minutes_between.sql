@@ -1,4 +1,4 @@
-{#- Elapsed minutes from start_ts to end_ts as a double, not rounded (KPIS.md "Time"). -#}
+{#- Elapsed minutes from start_ts to end_ts as a double, not rounded (docs/kpis.md). -#}
 {% macro minutes_between(start_ts, end_ts) -%}
     {{ return(adapter.dispatch('minutes_between', 'csops')(start_ts, end_ts)) }}
 {%- endmacro %}

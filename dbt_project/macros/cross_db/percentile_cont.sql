@@ -1,4 +1,4 @@
-{#- Exact (interpolated) percentile of an aggregate group, fraction in [0, 1] (KPIS.md: medians
+{#- Exact (interpolated) percentile of an aggregate group, fraction in [0, 1] (docs/kpis.md: medians
     and p90 are exact percentile_cont over the contacts with a value). -#}
 {% macro percentile_cont(expression, fraction) -%}
     {{ return(adapter.dispatch('percentile_cont', 'csops')(expression, fraction)) }}

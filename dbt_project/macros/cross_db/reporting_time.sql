@@ -1,5 +1,5 @@
 {#- Conversions between UTC instants and local dates of the dbt var reporting_timezone
-    (KPIS.md "Time": a figure counts on the date of its event in that zone, UTC by default). -#}
+    (docs/kpis.md: a figure counts on the date of its event in that zone, UTC by default). -#}
 
 {#- The local calendar date of a timestamp with time zone. -#}
 {% macro to_reporting_date(timestamp_tz) -%}

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the activities of the tickets and
 -- conversations that their own incremental models rebuild.
 {%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
--- Every act an agent is credited with (KPIS.md "Agents"), one row each, dated on its reporting
+-- Every act an agent is credited with (docs/kpis.md), one row each, dated on its reporting
 -- day: public ticket replies (by their author), ticket solves (by the author of the solving
 -- status change), conversation closes (by the admin who closed), and the CSAT rating that
 -- counts per contact (by the agent rated). The daily and weekly scorecards both aggregate

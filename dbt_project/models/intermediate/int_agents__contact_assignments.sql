@@ -3,7 +3,7 @@
 {%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
 -- Who held each contact when: one row per assignee period of a ticket (audit assignee_id
 -- changes) or conversation (assignment parts to an admin), so feedback given at an instant
--- is credited to the assignee at that instant (KPIS.md "Agents"). A period runs from its
+-- is credited to the assignee at that instant (docs/kpis.md). A period runs from its
 -- assignment to the next one; the last one stays open. assigned_agent_key is null for a
 -- period in which nobody held the contact.
 with audit_events as {{ csops.scoped_cte(scope) }}(

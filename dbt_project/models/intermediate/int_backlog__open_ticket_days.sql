@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- One row per ticket and reporting day at whose end the ticket was open (KPIS.md "Backlog"):
+-- One row per ticket and reporting day at whose end the ticket was open (docs/kpis.md):
 -- created, and its status at the last instant of the day not solved, closed or deleted. The
 -- days run from the first landed day to the last complete day before as_of; a day that has
 -- not ended yet has no end-of-day backlog.

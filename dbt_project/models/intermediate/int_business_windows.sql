@@ -1,5 +1,5 @@
 -- Open windows of every schedule, one row per opening and local date, as UTC instants
--- (KPIS.md "Business hours"). Zendesk intervals are minutes from Sunday 00:00 local and may run
+-- (docs/kpis.md). Zendesk intervals are minutes from Sunday 00:00 local and may run
 -- past midnight (1380..1740 is Sunday 23:00 to Monday 05:00). Each opening's local start and
 -- local end are converted to UTC separately, with the offset in force at that local instant,
 -- so a window that spans a DST change is an hour shorter or longer and a day whose change

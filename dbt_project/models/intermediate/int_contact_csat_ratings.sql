@@ -1,12 +1,12 @@
 -- Incremental (docs/incremental.md): rebuilds the ratings of the tickets and conversations
 -- that their own incremental models rebuild (a new rating puts its ticket in scope).
 {%- set scope = csops.incremental_model('contact', 'contact_id', scope_key="contact_type || ':' || contact_id") %}
--- The one CSAT rating that counts per ticket or conversation (KPIS.md "Feedback": the latest,
+-- The one CSAT rating that counts per ticket or conversation (docs/kpis.md: the latest,
 -- dated at its update, else its creation). Zendesk ratings are good/bad; offered/unoffered
 -- are invitations, not ratings. Intercom ratings are 1-5, satisfied from 4. Survey answers
 -- about a contact join these in fct_survey_responses. Each rating carries the agent it is
 -- credited to: the assignee at rating time (Zendesk rating assignee, Intercom rated teammate),
--- else the contact's current assignee (KPIS.md "Agents").
+-- else the contact's current assignee (docs/kpis.md).
 with zendesk_ratings as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__satisfaction_ratings') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}

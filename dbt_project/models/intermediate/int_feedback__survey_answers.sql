@@ -1,6 +1,6 @@
 -- Incremental (docs/incremental.md): rebuilds the responses staged since the last build.
 {%- set scope = csops.incremental_model('response', 'response_id') %}
--- One row per scored answer of a Typeform response (KPIS.md "Feedback"): the answers whose
+-- One row per scored answer of a Typeform response (docs/kpis.md): the answers whose
 -- field ref is mapped to a survey type by var survey_field_refs, with the survey's scale,
 -- the contact the hidden fields name and the respondent's customer key. Answers to other
 -- fields (free text, choices) are not scores and stay out.

@@ -1,6 +1,6 @@
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
 {%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
--- One row per Intercom conversation with the calendar-minute measures of KPIS.md
+-- One row per Intercom conversation with the calendar-minute measures of docs/kpis.md
 -- "Conversations": first human response, last close, reopens, bot involvement, escalation
 -- and automated resolution.
 with conversations as {{ csops.scoped_cte(scope) }}(

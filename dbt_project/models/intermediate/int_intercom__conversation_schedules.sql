@@ -2,7 +2,7 @@
 {%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
 -- The schedule each Intercom conversation's business clocks run on: the schedule the
 -- team_schedules seed assigns to the conversation's current team by name, else the account
--- default (as for tickets, KPIS.md "Business hours"). Intercom's own office hours are not
+-- default (as for tickets, docs/kpis.md). Intercom's own office hours are not
 -- landed, so the Zendesk schedules are the support organisation's single definition of
 -- business hours.
 with conversations as {{ csops.scoped_cte(scope) }}(

@@ -1,4 +1,4 @@
--- One row per business-hours schedule with its IANA time zone (KPIS.md "Business hours").
+-- One row per business-hours schedule with its IANA time zone (docs/kpis.md).
 -- Zendesk names Rails time zones ("Eastern Time (US & Canada)"); the rails_time_zones seed maps
 -- them, and a name that is already an IANA zone passes through. The account default is the
 -- earliest created schedule. An account without any schedule gets one synthetic 24/7 schedule

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- The SLA targets of each ticket, one row per ticket and metric (KPIS.md "SLA"). The first
+-- The SLA targets of each ticket, one row per ticket and metric (docs/kpis.md). The first
 -- Zendesk policy by position whose conditions the ticket meets sets the target of each metric
 -- it defines for the ticket's priority; a metric it leaves out, or any metric of a ticket no
 -- policy matches, takes the sla_targets seed row of the ticket's priority, if any. Supported

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- Business-minute twins of the ticket clocks of int_zendesk__ticket_metrics (KPIS.md
+-- Business-minute twins of the ticket clocks of int_zendesk__ticket_metrics (docs/kpis.md
 -- "Business hours" and "Tickets"): first reply, first and full resolution, and the time in
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last
 -- solve or as_of. Every clock is cut into intervals on the ticket's schedule and measured by

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- Every comment of every ticket, flagged public/private and agent/not (KPIS.md "Tickets": an
+-- Every comment of every ticket, flagged public/private and agent/not (docs/kpis.md: an
 -- agent is a user whose role is agent or admin; triggers, automations and end users are not),
 -- with the ticket's opening comment marked.
 with events as {{ csops.scoped_cte(scope) }}(

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- One row per ticket with the calendar-minute measures of KPIS.md "Tickets": replies, solves,
+-- One row per ticket with the calendar-minute measures of docs/kpis.md: replies, solves,
 -- reopens, time per status, one-touch, escalation and automated resolution. Business-minute
 -- measures are added beside these from the same status intervals and replies.
 with tickets as {{ csops.scoped_cte(scope) }}(

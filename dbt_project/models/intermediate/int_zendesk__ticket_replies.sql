@@ -2,7 +2,7 @@
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per public agent reply with the moment the requester started waiting for it
--- (KPIS.md "Reply times"). The public conversation of a ticket is cut into segments by public
+-- (docs/kpis.md). The public conversation of a ticket is cut into segments by public
 -- agent comments; a reply's waiting_since is the earliest public end-user comment of the
 -- segment it closes. A reply whose segment holds no end-user comment is a follow-up (null
 -- waiting_since). The first reply of a ticket that is not agent-initiated waits from creation.

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- The schedule each ticket's business clocks run on (KPIS.md "Business hours"): the schedule
+-- The schedule each ticket's business clocks run on (docs/kpis.md): the schedule
 -- the team_schedules seed assigns to the ticket's current group by name, else the account
 -- default (the earliest created schedule, or the synthetic 24/7 one when there is none).
 -- Zendesk links groups to schedules only through triggers, which the API does not expose as

@@ -87,7 +87,7 @@ final as (
             'coalesce(sequenced.next_changed_at, as_of.as_of)') }} as duration_calendar_minutes,
         sequenced.status in ('solved', 'closed') as is_solved_status,
         -- A solve is a change from an unsolved status to solved or closed; solved -> closed is
-        -- not a new solve (KPIS.md "Tickets"). A ticket created directly as solved (an agent
+        -- not a new solve (docs/kpis.md). A ticket created directly as solved (an agent
         -- logging a call already handled) counts as solved at creation.
         sequenced.status in ('solved', 'closed')
             and coalesce(sequenced.previous_status, 'new') not in ('solved', 'closed')

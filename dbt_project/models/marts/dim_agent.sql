@@ -1,4 +1,4 @@
--- One row per agent (KPIS.md "Agents"): Zendesk users whose role is agent or admin, and
+-- One row per agent (docs/kpis.md): Zendesk users whose role is agent or admin, and
 -- Intercom admins (teammates), keyed as the facts key their assignee and author columns.
 -- Their home team is the Zendesk default group, or the Intercom admin's first team by id.
 with users as (

@@ -1,4 +1,4 @@
--- The conformed customer (issue 3, KPIS.md "Feedback"): one row per person across Zendesk end
+-- The conformed customer (issue 3, docs/kpis.md): one row per person across Zendesk end
 -- users (and ticket requesters), Intercom conversation authors and Typeform respondents,
 -- keyed by the salted hash of the lower-cased email, so the same address is one customer in
 -- every source. No name or email reaches this table.

@@ -1,6 +1,6 @@
 -- One row per team: Zendesk groups and Intercom teams, with the escalation-tier flag (team
 -- name in var escalation_teams) and the business-hours schedule its contacts are measured
--- against (KPIS.md "Business hours": the team_schedules seed by team name, else the account's
+-- against (docs/kpis.md: the team_schedules seed by team name, else the account's
 -- default schedule, the earliest created; null when the account has no schedule, i.e. 24/7).
 with groups as (
     select * from {{ ref('stg_zendesk__groups') }}

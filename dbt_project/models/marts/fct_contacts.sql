@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets and conversations that their own
 -- incremental models rebuild.
 {%- set scope = csops.incremental_model('contact', 'contact_key', scope_key="contact_type || ':' || contact_id") %}
--- The conformed contact (KPIS.md "Conformed contacts"): every ticket and every conversation
+-- The conformed contact (docs/kpis.md): every ticket and every conversation
 -- exactly once, with the measures the KPI marts compare across channels.
 with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('fct_tickets') }}
@@ -58,7 +58,7 @@ conversation_contacts as (
         is_closed as is_resolved,
         last_closed_at as resolved_at,
         reopens,
-        -- One-touch resolution is a ticket measure (KPIS.md): not applicable to chats.
+        -- One-touch resolution is a ticket measure (docs/kpis.md): not applicable to chats.
         cast(null as boolean) as is_one_touch_resolution,
         is_escalated,
         is_automated_resolution

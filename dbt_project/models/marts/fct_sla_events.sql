@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'contact_id', scope_key='cast(contact_id as bigint)') %}
--- One row per SLA metric instance of a ticket (KPIS.md "SLA"): first reply time (created ->
+-- One row per SLA metric instance of a ticket (docs/kpis.md): first reply time (created ->
 -- first public agent reply), next reply time (each reply's waiting_since -> the reply) and
 -- requester wait time (time in new, open and hold, accumulated against the target). Targets
 -- come from int_zendesk__sla_policies_matched. elapsed_minutes is in the target's own unit

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the responses staged since the last build and
 -- every rating and response about a contact that its own models rebuild.
 {%- set scope = csops.incremental_model('feedback', 'response_key', scope_key="source || ':' || response_id") %}
--- One row per answered feedback question (KPIS.md "Feedback"): the counted CSAT rating of
+-- One row per answered feedback question (docs/kpis.md): the counted CSAT rating of
 -- each Zendesk ticket and Intercom conversation, and every scored Typeform answer (CSAT, NPS,
 -- CES). A response linked to a landed contact takes that contact's team and channel, and the
 -- agent who held the contact when it was given (current assignee if unknown); otherwise it

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- One row per public agent reply (KPIS.md "Reply times"): when the requester started waiting
+-- One row per public agent reply (docs/kpis.md): when the requester started waiting
 -- for it and how long the wait was, in calendar and in business minutes of the ticket's
 -- schedule. A follow-up (no end-user comment since the previous agent comment) has no wait.
 with replies as {{ csops.scoped_cte(scope) }}(

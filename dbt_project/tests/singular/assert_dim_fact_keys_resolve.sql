@@ -1,5 +1,5 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
--- Relationships from the facts to the dimensions (DESIGN.md "Marts contract"): every agent,
+-- Relationships from the facts to the dimensions (docs/kpis.md and docs/bi.md): every agent,
 -- team, customer, channel and created date a contact carries has its row in the dimension,
 -- so a BI join never drops a contact.
 with contacts as (

@@ -1,5 +1,5 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_tickets'}}}) }}
--- Requester wait, agent wait and on-hold time are slices of the ticket's unsolved time (KPIS.md
+-- Requester wait, agent wait and on-hold time are slices of the ticket's unsolved time (docs/kpis.md
 -- "Tickets", issue 3 item 6). Up to the last solve (or as_of while unsolved):
 --   requester wait (new, open, hold) + agent wait (pending) + time spent solved between a
 --   solve and a reopen = created -> last solve (or as_of);

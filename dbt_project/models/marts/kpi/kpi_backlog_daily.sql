@@ -1,4 +1,4 @@
--- End-of-day backlog per team, priority and age bucket (KPIS.md "Backlog"): the tickets open
+-- End-of-day backlog per team, priority and age bucket (docs/kpis.md): the tickets open
 -- at the last instant of each complete day, by how long they had existed by then. Team and
 -- priority are the ticket's current ones, as everywhere in the marts (fct_tickets), so the
 -- backlog of a day is restated when a ticket moves team or changes priority later.

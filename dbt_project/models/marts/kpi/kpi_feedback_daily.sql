@@ -1,4 +1,4 @@
--- Daily feedback KPIs per survey type, channel and source (KPIS.md "Feedback"), counted on
+-- Daily feedback KPIs per survey type, channel and source (docs/kpis.md), counted on
 -- the submission date. Each row carries only the figures of its survey type: CSAT counts and
 -- CSAT %, NPS categories and NPS, or the CES mean and % easy; the others are null. Rows exist
 -- for the slices that had responses that day; channel is null for responses linked to no

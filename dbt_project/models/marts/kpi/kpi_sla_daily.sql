@@ -1,4 +1,4 @@
--- Daily SLA attainment per channel, priority and metric (KPIS.md "SLA"): an achieved instance
+-- Daily SLA attainment per channel, priority and metric (docs/kpis.md): an achieved instance
 -- counts on its fulfilment date, a breached one on the date its target ran out (whether it
 -- was fulfilled late or not at all); active instances are left out. Only slices with at least
 -- one achieved or breached instance have a row.

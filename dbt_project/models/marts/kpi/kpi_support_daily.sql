@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): recomputes the days from the earliest creation day of
 -- the contacts with something new (or the day before the previous as_of) on.
 {%- set scope = csops.incremental_model('days', 'date_day') %}
--- Daily support KPIs per channel and team (KPIS.md "Conformed contacts"). Each figure counts
+-- Daily support KPIs per channel and team (docs/kpis.md). Each figure counts
 -- on its own date: created date for volume, automation, escalation and first response;
 -- resolution date (last solve or close) for resolutions, reopens, one-touch and resolution
 -- time; the rating's date for CSAT; the instance's date for SLA (fulfilment when achieved, the
