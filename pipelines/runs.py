@@ -69,6 +69,24 @@ def reap_dead_runs(instance: dg.DagsterInstance) -> list[Reaped]:
     return reaped
 
 
+def failed_checks(
+    instance: dg.DagsterInstance, run_id: str, severity: dg.AssetCheckSeverity
+) -> list[str]:
+    """The checks of this severity that failed in the run, as sorted `asset:check` names."""
+    from dagster._core.events import DagsterEventType
+
+    records = instance.get_records_for_run(
+        run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    return sorted(
+        {
+            f"{e.asset_key.to_user_string()}:{e.check_name}"
+            for e in (r.event_log_entry.dagster_event.event_specific_data for r in records)
+            if not e.passed and e.severity == severity
+        }
+    )
+
+
 def active_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
     """Runs in progress on the instance: the ones a new run queues behind."""
     return list(instance.get_runs(filters=RunsFilter(statuses=ACTIVE)))

@@ -26,6 +26,7 @@ from pipelines.alerts import (
     warning_message,
 )
 from pipelines.defs.serving.assets import SERVING_KEY
+from pipelines.runs import failed_checks
 
 
 def run_facts(run: dg.DagsterRun) -> RunFacts:
@@ -86,18 +87,7 @@ def csops_warning_alert(context: dg.RunStatusSensorContext):
     ).records
     if not any(r.event_log_entry.dagster_event.asset_key == SERVING_KEY for r in published):
         return dg.SkipReason("the run did not publish the serving copy")
-    warnings = sorted(
-        {
-            f"{e.asset_key.to_user_string()}:{e.check_name}"
-            for e in (
-                r.event_log_entry.dagster_event.event_specific_data
-                for r in instance.get_records_for_run(
-                    run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
-                ).records
-            )
-            if not e.passed and e.severity == dg.AssetCheckSeverity.WARN
-        }
-    )
+    warnings = failed_checks(instance, run.run_id, dg.AssetCheckSeverity.WARN)
     if not warnings:
         return dg.SkipReason("no check of warning severity failed")
     sent = post(webhook, warning_message(run_facts(run), warnings))

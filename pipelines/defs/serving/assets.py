@@ -8,10 +8,10 @@ skipped), which leaves the previous copy in place the same way.
 """
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
 
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.report import write_report
+from pipelines.runs import failed_checks
 from pipelines.serving import publish, read_manifest, report_path
 from pipelines.settings import WAREHOUSE_POOL, Settings, asset_owners
 
@@ -39,15 +39,7 @@ class BlockingCheckFailed(dg.Failure):
 
 def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
     """The checks of error severity that failed in this run, as `asset:check` names."""
-    records = context.instance.get_records_for_run(
-        context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
-    ).records
-    failed = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
-    return sorted(set(failed))
+    return failed_checks(context.instance, context.run.run_id, dg.AssetCheckSeverity.ERROR)
 
 
 @dg.asset(
