@@ -124,14 +124,15 @@ def claim_warehouse(instance, settings: Settings) -> None:
 def execute(request: RunRequest, settings: Settings) -> int:
     """Run the daily job over the range as one run; print a summary; return the exit code."""
     import dagster as dg
+    from dagster._core.execution.api import execute_run
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
-    from pipelines.definitions import DAILY_JOB_NAME, defs
+    from pipelines.definitions import DAILY_JOB_NAME
     from pipelines.progress import keep_terminal_for_progress
-    from pipelines.runs import process_tags
+    from pipelines.runs import create_job_run, process_tags
 
     keep_terminal_for_progress()
     started = time.monotonic()
@@ -141,20 +142,25 @@ def execute(request: RunRequest, settings: Settings) -> int:
         f"({(request.last_day - request.first_day).days + 1} days), sources: {mode}",
         file=sys.stderr,
     )
-    job = defs.resolve_job_def(DAILY_JOB_NAME)
     with dg.DagsterInstance.get() as instance:
         claim_warehouse(instance, settings)
-        result = job.execute_in_process(
-            instance=instance,
+        job, run = create_job_run(
+            instance,
+            DAILY_JOB_NAME,
             tags={
                 ASSET_PARTITION_RANGE_START_TAG: request.first_day.isoformat(),
                 ASSET_PARTITION_RANGE_END_TAG: request.last_day.isoformat(),
                 "csops/trigger": "cli",
                 **process_tags(),
             },
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            raise_on_error=False,
+            # Steps run in this process, one after another, so the terminal shows progress;
+            # the UI's re-execution of this run reuses this config.
+            run_config={
+                "execution": {"config": {"in_process": {}}},
+                "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+            },
         )
+        result = execute_run(job, run, instance, raise_on_error=False)
         evaluations = result.get_asset_check_evaluations()
         passed = sum(1 for e in evaluations if e.passed)
         failed = [e for e in evaluations if not e.passed]

@@ -13,6 +13,7 @@ from pipelines.defs.quality.checks import MART_CHECKS
 from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
 from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
+from pipelines.defs.runs.sensors import RUN_SENSORS
 from pipelines.defs.serving.assets import SERVING_ASSETS
 from pipelines.settings import Settings
 
@@ -48,6 +49,6 @@ defs = dg.Definitions(
     asset_checks=[*RAW_CHECKS, *MART_CHECKS],
     jobs=[csops_daily],
     schedules=[daily_schedule],
-    sensors=ALERT_SENSORS,
+    sensors=[*ALERT_SENSORS, *RUN_SENSORS],
     resources={"helpdesk": HelpdeskResource(), "dbt": dbt_resource()},
 )

@@ -11,6 +11,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+import yaml
+from dagster._core.storage.dagster_run import RunsFilter
 from fakes.zendesk import FakeZendesk
 from serving_fixtures import fingerprint
 
@@ -18,6 +20,7 @@ from pipelines.serving import read_manifest
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
 
+REPO = Path(__file__).resolve().parents[1]
 FIRST_DAY = date(2026, 3, 1)
 LAST_DAY = date(2026, 3, 5)
 WINDOW_START = datetime(2026, 3, 1, tzinfo=UTC)
@@ -244,6 +247,20 @@ def test_cli_runs_are_recorded_in_the_dagster_instance(pipeline, monkeypatch):
     assert any(
         r.tags.get("dagster/asset_partition_range_start") == FIRST_DAY.isoformat() for r in runs
     )
+    # Each run carries the origin of the code location workspace.yaml names, which is what the
+    # UI lists under the job and re-executes (tests/test_dagster_ui.py does so through it).
+    (location,) = yaml.safe_load((REPO / "workspace.yaml").read_text())["load_from"]
+    for run in runs:
+        origin = run.remote_job_origin
+        assert origin is not None and run.job_code_origin is not None
+        assert origin.location_name == location["python_module"]["location_name"]
+        assert origin.job_name == "csops_daily"
+    # The UI's job page finds a job's runs by the repository label stored with each run.
+    with dg.DagsterInstance.get() as instance:
+        labelled = instance.get_runs(
+            filters=RunsFilter(tags={".dagster/repository": "__repository__@csops"})
+        )
+    assert {r.run_id for r in labelled} == {r.run_id for r in runs}
 
 
 def test_a_quiet_weekend_moves_as_of_and_the_backlog_stays_open_over_it(pipeline):
@@ -326,3 +343,11 @@ def test_a_failing_check_fails_the_run_by_name_and_the_serving_copy_stays_as_it_
 
 def test_nothing_left_127_0_0_1(pipeline, netguard_log):
     assert netguard_log.read_text() == ""
+
+
+def test_each_mart_records_its_row_count_in_the_dagster_instance(pipeline, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(pipeline["root"] / "dagster_home"))
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["marts", "fct_contacts"]))
+    recorded = event.asset_materialization.metadata["dagster/row_count"].value
+    assert recorded == query(pipeline["root"], "select count(*) from marts.fct_contacts")[0][0]

@@ -129,3 +129,36 @@ def test_a_killed_run_is_marked_failed_at_the_next_start_and_frees_its_slot(home
     nxt = start(tmp_path, "next")
     out, err = nxt.communicate(timeout=120)
     assert out.strip() == "ok", err[-3000:]
+
+
+def test_the_sensor_marks_failed_a_daemon_launched_run_whose_process_is_gone(home):
+    """A run the daemon launched records its worker's pid in a "Started process for run"
+    event (no csops tags). Its process killed, the run stays "Started" until the sensor
+    `csops_dead_runs` looks; a run whose process lives is left alone."""
+    from dagster._core.events import EngineEventData
+    from dagster._core.test_utils import create_run_for_test
+
+    from pipelines.defs.runs.sensors import csops_dead_runs
+
+    gone = subprocess.Popen(["true"])
+    gone.wait(timeout=30)
+    with dg.DagsterInstance.get() as instance:
+        dead = create_run_for_test(
+            instance, job_name="csops_daily", status=dg.DagsterRunStatus.STARTED
+        )
+        alive = create_run_for_test(
+            instance, job_name="csops_daily", status=dg.DagsterRunStatus.STARTED
+        )
+        for run, pid in ((dead, gone.pid), (alive, os.getpid())):
+            instance.report_engine_event(
+                f"Started process for run (pid: {pid}).", run, EngineEventData.in_process(pid)
+            )
+
+        result = csops_dead_runs(dg.build_sensor_context(instance=instance))
+
+        assert dead.run_id in result.skip_message
+        assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert "is gone" in instance.all_logs(dead.run_id)[-1].message
+        assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+        again = csops_dead_runs(dg.build_sensor_context(instance=instance))
+        assert again.skip_message == "no run left for dead"

@@ -1,9 +1,11 @@
 """dbt assets: staging, intermediate and mart models, with every dbt test as an asset check."""
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -12,7 +14,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
-from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, asset_owners
+from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, Settings, asset_owners
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -114,4 +116,50 @@ def csops_dbt_models(
     # as the raw days they follow; as partitioned assets, a 90-day backfill recorded 90
     # materializations of each of them (about a minute of the demo spent on bookkeeping).
     args = ["build", *DBT_BUILD_ARGS, *(["--full-refresh"] if config.full_refresh else [])]
-    yield from dbt.cli(args, context=context).stream()
+    # From the first mart on, events are held until dbt has exited (DuckDB allows no reader
+    # while dbt writes, so the marts' row counts can only be read then), then yielded in dbt's
+    # order: a model may follow a mart it reads, and Dagster takes outputs only in that order.
+    held = []
+    try:
+        for event in dbt.cli(args, context=context).stream():
+            if held or _event_key(event, context) in MART_KEYS:
+                held.append(event)
+            else:
+                yield event
+    except Exception:
+        yield from held
+        raise
+    yield from _with_row_counts(held, Settings.from_env().warehouse, context)
+
+
+def _event_key(event, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.assets_def.keys_by_output_name.get(event.output_name)
+    return getattr(event, "asset_key", None)
+
+
+def _with_row_counts(events: list, warehouse: Path, context: dg.AssetExecutionContext):
+    """The held mart materializations with `dagster/row_count`, which the UI shows."""
+    counts: dict[dg.AssetKey, int] = {}
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            for event in events:
+                key = _event_key(event, context)
+                if isinstance(event, dg.Output) and key in MART_KEYS and key not in counts:
+                    (counts[key],) = con.execute(
+                        f'select count(*) from marts."{key.path[-1]}"'
+                    ).fetchone()
+    except duckdb.Error as exc:  # counts are a nicety: never fail the build for them
+        context.log.warning(f"row counts of the marts not recorded: {exc}")
+    for event in events:
+        key = _event_key(event, context)
+        if isinstance(event, dg.Output) and key in counts:
+            yield event.with_metadata(
+                {**event.metadata, "dagster/row_count": dg.MetadataValue.int(counts[key])}
+            )
+        else:
+            yield event
+
+
+# The models BI reads (the marts and KPI marts, schema `marts`): their row counts are recorded.
+MART_KEYS = frozenset(key for key in csops_dbt_models.keys if key.path[0] == "marts")
