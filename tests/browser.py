@@ -48,7 +48,7 @@ def chromium_path() -> str:
 class Page:
     """One browser tab; `open` loads a URL offline and waits for its load event."""
 
-    def __init__(self, width: int = 1300, height: int = 1800) -> None:
+    def __init__(self, width: int = 1300, height: int = 1800, offline: bool = True) -> None:
         self._profile = tempfile.TemporaryDirectory(prefix="csops-chromium-")
         self._proc = subprocess.Popen(
             [
@@ -73,6 +73,8 @@ class Page:
         self.events: list[dict[str, Any]] = []
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        if not offline:  # a page served from 127.0.0.1: requested_urls shows what it fetched
+            return
         self.send(
             "Network.emulateNetworkConditions",
             offline=True,
