@@ -142,3 +142,26 @@ def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_che
     # Raw assets show the columns they land.
     tickets = graph.get(dg.AssetKey(["zendesk", "tickets"])).metadata["dagster/column_schema"]
     assert {"id", "status", "updated_at", "_raw", "_batch_id"} <= {c.name for c in tickets.columns}
+
+
+def test_raw_streams_and_kpi_marts_carry_the_daily_freshness_policy():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    fresh = {
+        k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy
+    }
+    raw = {
+        k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).group_name == "raw"
+    }
+    kpi = {
+        k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).group_name == "kpi"
+    }
+    # landing/windows is written by the raw steps, not materialized itself: no policy.
+    assert raw and kpi and fresh == (raw - {"landing/windows"}) | kpi
+    # A night missed warns (26 h after the last success), two fail (50 h).
+    policy = graph.get(dg.AssetKey(["marts", "kpi_support_daily"])).freshness_policy
+    assert (policy.warn_window.to_timedelta(), policy.fail_window.to_timedelta()) == (
+        timedelta(hours=26),
+        timedelta(hours=50),
+    )

@@ -14,6 +14,7 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
+from pipelines.partitions import DAILY_FRESHNESS
 from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, Settings, asset_owners
 
 
@@ -33,6 +34,13 @@ class CsopsTranslator(DagsterDbtTranslator):
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
         return asset_owners()
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
+        """KPI marts carry the daily freshness policy (pipelines/partitions.py)."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name == "kpi":
+            return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+        return spec
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         """dbt's generic tests carry no description; say in words what each one checks."""

@@ -10,7 +10,7 @@ from connectors.registry import CONNECTORS
 from connectors.schemas import stream_schema
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.landing import days_between, land_source_range
-from pipelines.partitions import DAILY_PARTITIONS, SINGLE_RUN
+from pipelines.partitions import DAILY_FRESHNESS, DAILY_PARTITIONS, SINGLE_RUN
 from pipelines.progress import Progress
 from pipelines.settings import KNOWN_SOURCES, Settings, asset_owners
 
@@ -87,6 +87,7 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
             },
             tags={"source": source},
             owners=asset_owners(),
+            freshness_policy=DAILY_FRESHNESS,
         )
         for stream in _streams(source)
     ]
