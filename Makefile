@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: setup browser demo test lint ui bench clean
+.PHONY: setup browser demo test test-ui lint ui bench clean
 
 # uv lives in its own small venv so `uv sync` can manage .venv exactly from uv.lock.
 $(UV):
@@ -36,6 +36,11 @@ browser:
 
 test: setup browser
 	$(VENV)/bin/pytest
+
+# The Dagster UI and daemon as a person uses them: a CLI run, then `dagster dev` with a
+# backfill and a re-execution launched from the UI (about 8 minutes; CI runs it after `test`).
+test-ui: setup browser
+	$(VENV)/bin/pytest -m ui -n 0
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -79,12 +79,16 @@ def reap_dead_runs(instance: dg.DagsterInstance) -> list[Reaped]:
 def _process_of(instance: dg.DagsterInstance, run: dg.DagsterRun, host: str) -> int | None:
     """The id of the process on this host that executes the run, when it can be known: a run
     of the CLI carries it as tags; a run launched by the default run launcher (the daemon, the
-    UI) runs in a process on this machine that records its pid in the run's "Started process
-    for run" event. Runs of other hosts or other launchers: None (left alone)."""
+    UI, a re-execution of a CLI run) runs in a process on this machine that records its pid in
+    the run's "Started process for run" event. Runs of other hosts or other launchers: None
+    (left alone)."""
     from dagster._core.events import DagsterEventType
     from dagster._core.launcher import DefaultRunLauncher
+    from dagster._core.storage.tags import PARENT_RUN_ID_TAG
 
-    if HOST_TAG in run.tags:
+    # A re-execution from the UI copies its parent's tags, the CLI's pid among them: its own
+    # process is the one its launcher recorded.
+    if HOST_TAG in run.tags and PARENT_RUN_ID_TAG not in run.tags:
         pid = run.tags.get(PID_TAG, "")
         return int(pid) if run.tags[HOST_TAG] == host and pid.isdigit() else None
     if not isinstance(instance.run_launcher, DefaultRunLauncher):

@@ -95,6 +95,12 @@ class Settings:
             return self.start_date
         return first_landed_day(self.lake) or (datetime.now(UTC).date() - timedelta(days=1))
 
+    @property
+    def dbt_target(self) -> Path:
+        """Where the builds of this warehouse keep dbt's artifacts: one folder per build (the
+        last few are kept) and the parse state the next build starts from."""
+        return self.warehouse.parent / f"{self.warehouse.stem}.dbt"
+
     def export(self) -> None:
         """Publish the resolved paths to this process's environment (dbt and Dagster read it)."""
         os.environ["CSOPS_LAKE"] = str(self.lake)

@@ -9,8 +9,10 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -49,7 +51,10 @@ class Page:
     """One browser tab; `open` loads a URL offline and waits for its load event."""
 
     def __init__(self, width: int = 1300, height: int = 1800, offline: bool = True) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="csops-chromium-")
+        # Chromium's helper processes may still write to the profile as it is removed.
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="csops-chromium-", ignore_cleanup_errors=True
+        )
         self._proc = subprocess.Popen(
             [
                 chromium_path(),
@@ -61,6 +66,7 @@ class Page:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its helper processes go with it on close
         )
         port = self._devtools_port()
         targets = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=10).json()
@@ -164,7 +170,8 @@ class Page:
         try:
             self._stack.close()
         finally:
-            self._proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
             self._proc.wait(timeout=30)
             self._profile.cleanup()
 

@@ -1,12 +1,16 @@
-"""What an analyst finds in the Dagster UI, seen through the webserver a person opens.
+"""What an analyst finds and does in the Dagster UI, through the webserver and daemon a person runs.
 
-One real `csops run` of a tiny simulated org records a run in a fresh instance; then the
-project's own `dagster-webserver -w workspace.yaml` serves that instance on 127.0.0.1. Through
-its GraphQL API (what the UI's pages read) and in headless Chromium: the run is listed under
-the job, and a mart shows its row count, owner, column schema with descriptions and checks.
+A `csops run` of two days of a tiny simulated org records a run in a fresh instance. Then the
+project's own `dagster dev -w workspace.yaml` (webserver and daemon) serves that instance on
+127.0.0.1, with a lake and warehouse of its own. Through its GraphQL API (what the UI's pages
+read and its buttons send) and in headless Chromium: the CLI run is listed under the job; a mart
+shows its row count, owner, column schema and checks; a backfill of the same two days and a
+re-execution of the CLI run, both launched from the UI and carried out by the daemon, build
+marts identical to the CLI run's.
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,16 +18,19 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 import requests
 from browser import Page
+from warehouse_snapshot import mart_snapshot, query
 
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
 
+# Its own command (`make test-ui`, about 8 minutes): one CLI run, then the daemon's runs.
+pytestmark = pytest.mark.ui
+
 REPO = Path(__file__).resolve().parents[1]
-DAY = date(2026, 3, 2)
+FIRST_DAY, LAST_DAY = date(2026, 3, 1), date(2026, 3, 2)
 SIM = SimConfig(
     seed=5,
     tickets_per_day=5,
@@ -33,6 +40,8 @@ SIM = SimConfig(
     now=datetime(2026, 3, 3, tzinfo=UTC),
 )
 MART = ["marts", "fct_contacts"]
+JOB = '{repositoryLocationName: "csops", repositoryName: "__repository__", pipelineName: "csops_daily"}'
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
 def _free_port() -> int:
@@ -41,94 +50,123 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _csops_env(folder: Path, home: Path, server_env: dict) -> dict:
+    return {
+        **os.environ,
+        **server_env,
+        "CSOPS_SOURCES": "zendesk,intercom,typeform",
+        "CSOPS_LAKE": str(folder / "lake"),
+        "CSOPS_WAREHOUSE": str(folder / "warehouse.duckdb"),
+        "CSOPS_SERVING": str(folder / "serving"),
+        "DAGSTER_HOME": str(home),
+    }
+
+
 @pytest.fixture(scope="module")
 def ui(tmp_path_factory):
     root = tmp_path_factory.mktemp("ui")
-    env = {
-        **os.environ,
-        "CSOPS_SOURCES": "zendesk,intercom,typeform",
-        "CSOPS_LAKE": str(root / "lake"),
-        "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "CSOPS_SERVING": str(root / "serving"),
-        "DAGSTER_HOME": str(root / "dagster_home"),
-    }
+    home = root / "dagster_home"
     with SimulatorServer(SupportOrg(SIM)) as server:
-        env.update(server.env())
+        cli_env = _csops_env(root / "cli", home, server.env())
         run = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "run", "--start", str(DAY), "--end", str(DAY)],
-            env=env,
+            [sys.executable, "-m", "pipelines.cli", "run"]
+            + ["--start", str(FIRST_DAY), "--end", str(LAST_DAY)],
+            env=cli_env,
             capture_output=True,
             text=True,
             timeout=600,
             check=False,
         )
         assert run.returncode == 0, run.stderr[-6000:]
-    port = _free_port()
-    log = (root / "webserver.log").open("w")
-    web = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("dagster-webserver")),
-            "-w",
-            "workspace.yaml",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert web.poll() is None, (root / "webserver.log").read_text()[-4000:]
-            assert time.monotonic() < deadline, "the webserver did not load the code location"
+        # The UI's own deployment: same instance, its own lake and warehouse, partitions from
+        # the organisation's first day (its lake is empty when it starts).
+        ui_env = {**_csops_env(root / "ui", home, server.env()), "CSOPS_START_DATE": str(FIRST_DAY)}
+        port = _free_port()
+        log = (root / "dagster-dev.log").open("w")
+        dev = subprocess.Popen(
+            [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml"]
+            + ["-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO,
+            env=ui_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(
+                lambda: _loaded(url, dev, root),
+                seconds=180,
+                what="dagster dev to load the code location",
+            )
+            yield {
+                "url": url,
+                "cli": root / "cli" / "warehouse.duckdb",
+                "ui": root / "ui" / "warehouse.duckdb",
+                "log": root / "dagster-dev.log",
+            }
+        finally:
+            os.killpg(dev.pid, signal.SIGTERM)
             try:
-                loaded = graphql(
-                    url,
-                    "{ workspaceOrError { ... on Workspace { locationEntries {"
-                    " name loadStatus } } } }",
-                )["workspaceOrError"]["locationEntries"]
-                if loaded and all(e["loadStatus"] == "LOADED" for e in loaded):
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(1)
-        yield {"url": url, "root": root}
-    finally:
-        web.terminate()
-        web.wait(timeout=60)
-        log.close()
+                dev.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(dev.pid, signal.SIGKILL)
+            log.close()
 
 
-def graphql(url: str, query: str) -> dict:
-    response = requests.post(f"{url}/graphql", json={"query": query}, timeout=60)
+def wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
+
+
+def _loaded(url: str, dev: subprocess.Popen, root: Path) -> bool:
+    assert dev.poll() is None, (root / "dagster-dev.log").read_text()[-4000:]
+    try:
+        entries = graphql(
+            url, "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus } } } }"
+        )["workspaceOrError"]["locationEntries"]
+    except requests.ConnectionError:
+        return False
+    return bool(entries) and all(e["loadStatus"] == "LOADED" for e in entries)
+
+
+def graphql(url: str, query_text: str, variables: dict | None = None) -> dict:
+    response = requests.post(
+        f"{url}/graphql", json={"query": query_text, "variables": variables or {}}, timeout=60
+    )
     response.raise_for_status()
     body = response.json()
     assert "errors" not in body, body["errors"]
     return body["data"]
 
 
-def mart_rows(root: Path) -> int:
-    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute(f"select count(*) from {'.'.join(MART)}").fetchone()[0]
+def mart_rows(warehouse: Path) -> int:
+    return query(warehouse, f"select count(*) from {'.'.join(MART)}")[0][0]
+
+
+def job_runs(url: str) -> list[dict]:
+    data = graphql(
+        url,
+        f"{{ pipelineOrError(params: {JOB}) {{ __typename ... on Pipeline {{"
+        " runs(limit: 20) { runId status tags { key value } } } } }",
+    )
+    return [
+        {**r, "tags": {t["key"]: t["value"] for t in r["tags"]}}
+        for r in data["pipelineOrError"]["runs"]
+    ]
 
 
 def test_the_cli_run_is_listed_under_the_job(ui):
-    data = graphql(
-        ui["url"],
-        '{ pipelineOrError(params: {repositoryLocationName: "csops", repositoryName:'
-        ' "__repository__", pipelineName: "csops_daily"}) {'
-        " __typename ... on Pipeline { runs(limit: 5) { runId status tags { key value } } } } }",
-    )
-    runs = data["pipelineOrError"]["runs"]
-    assert [r["status"] for r in runs] == ["SUCCESS"]
-    tags = {t["key"]: t["value"] for t in runs[0]["tags"]}
-    assert tags["dagster/asset_partition_range_start"] == str(DAY)
-    assert tags["csops/trigger"] == "cli"
+    [run] = job_runs(ui["url"])
+    assert run["status"] == "SUCCESS"
+    assert run["tags"]["dagster/asset_partition_range_start"] == str(FIRST_DAY)
+    assert run["tags"]["dagster/asset_partition_range_end"] == str(LAST_DAY)
+    assert run["tags"]["csops/trigger"] == "cli"
 
 
 def test_a_mart_shows_its_row_count_owner_columns_and_checks(ui):
@@ -145,7 +183,7 @@ def test_a_mart_shows_its_row_count_owner_columns_and_checks(ui):
     )["assetOrError"]
     [materialization] = data["assetMaterializations"]
     recorded = {e["label"]: e.get("intValue") for e in materialization["metadataEntries"]}
-    assert recorded["dagster/row_count"] == mart_rows(ui["root"]) > 0
+    assert recorded["dagster/row_count"] == mart_rows(ui["cli"]) > 0
     definition = data["definition"]
     assert definition["description"].startswith("The conformed contact")
     assert definition["owners"] == [{"team": "support-analytics"}]
@@ -159,7 +197,7 @@ def test_a_mart_shows_its_row_count_owner_columns_and_checks(ui):
 
 
 def test_the_asset_page_in_chromium_shows_row_count_owner_and_columns(ui):
-    rows = f"{mart_rows(ui['root']):,}"
+    rows = f"{mart_rows(ui['cli']):,}"
     with Page(width=1400, height=1000, offline=False) as page:
         page.open(f"{ui['url']}/assets/{'/'.join(MART)}")
         deadline = time.monotonic() + 90
@@ -180,3 +218,107 @@ def test_the_asset_page_in_chromium_shows_row_count_owner_and_columns(ui):
         assert "support-analytics" in text and "contact_key" in text, text[:3000]
         assert "Row count" in text and rows in text, text[:3000]
         assert all(u.startswith((ui["url"], "data:")) for u in page.requested_urls())
+
+
+BACKFILL = """
+mutation Backfill($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on PartitionKeysNotFoundError { message }
+    ... on UnauthorizedError { message }
+  }
+}"""
+
+BACKFILL_STATUS = """
+query Backfill($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    ... on PartitionBackfill { status error { message } runs { runId status tags { key value } } }
+  }
+}"""
+
+
+def test_a_range_backfilled_from_the_ui_builds_the_marts_of_the_cli_run(ui):
+    """The UI's "Materialize" of the job's assets over 03-01..03-02 launches an asset
+    backfill; the daemon lands the range in one run (single-run backfill policy, as `csops run`
+    does) and builds the models after it. The marts equal the CLI run's, row for row."""
+    assets = graphql(ui["url"], f"{{ assetNodes(pipeline: {JOB}) {{ assetKey {{ path }} }} }}")
+    selection = [{"path": a["assetKey"]["path"]} for a in assets["assetNodes"]]
+    assert {"marts", "fct_contacts"} <= {p for a in selection for p in a["path"]}
+    launched = graphql(
+        ui["url"],
+        BACKFILL,
+        {
+            "params": {
+                "assetSelection": selection,
+                "partitionNames": [str(FIRST_DAY), str(LAST_DAY)],
+                "fromFailure": False,
+            }
+        },
+    )["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+
+    def finished():
+        backfill = graphql(ui["url"], BACKFILL_STATUS, {"id": launched["backfillId"]})[
+            "partitionBackfillOrError"
+        ]
+        return backfill if backfill["status"] not in ("REQUESTED", "CANCELING", "FAILING") else None
+
+    backfill = wait_for(finished, seconds=420, what="the backfill to finish")
+    assert backfill["status"] in ("COMPLETED", "COMPLETED_SUCCESS"), (
+        backfill,
+        ui["log"].read_text()[-4000:],
+    )
+    runs = backfill["runs"]
+    assert runs and all(r["status"] == "SUCCESS" for r in runs), runs
+    ranged = [
+        r
+        for r in runs
+        if {"key": "dagster/asset_partition_range_start", "value": str(FIRST_DAY)} in r["tags"]
+    ]
+    assert len(ranged) == 1, "the range was not landed in one run"
+    assert {"key": "dagster/asset_partition_range_end", "value": str(LAST_DAY)} in ranged[0]["tags"]
+    assert mart_snapshot(ui["ui"]) == mart_snapshot(ui["cli"])
+
+
+REEXECUTE = """
+mutation Reexecute($params: ReexecutionParams!) {
+  launchPipelineReexecution(reexecutionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidStepError { invalidStepKey }
+    ... on RunConfigValidationInvalid { errors { message } }
+    ... on UnauthorizedError { message }
+  }
+}"""
+
+
+def test_the_cli_run_re_executed_from_the_ui_builds_the_same_marts(ui):
+    """ "Re-execute all" on the CLI run's page: the daemon runs the same days again (here in
+    the UI's deployment, over the warehouse the backfill built) and the marts stay equal to
+    the CLI run's. The re-execution carries the CLI's tags, so the dead-run sensor must find
+    its live worker by the pid its launcher recorded, not by the CLI's."""
+    [cli_run] = [
+        r
+        for r in job_runs(ui["url"])
+        if r["tags"].get("csops/trigger") == "cli" and "dagster/parent_run_id" not in r["tags"]
+    ]
+    launched = graphql(
+        ui["url"],
+        REEXECUTE,
+        {"params": {"parentRunId": cli_run["runId"], "strategy": "ALL_STEPS"}},
+    )["launchPipelineReexecution"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+
+    def finished():
+        [run] = [r for r in job_runs(ui["url"]) if r["runId"] == run_id]
+        return run if run["status"] in FINISHED else None
+
+    run = wait_for(finished, seconds=420, what="the re-execution to finish")
+    assert run["status"] == "SUCCESS", ui["log"].read_text()[-4000:]
+    assert run["tags"]["dagster/parent_run_id"] == cli_run["runId"]
+    assert run["tags"]["dagster/asset_partition_range_start"] == str(FIRST_DAY)
+    assert mart_snapshot(ui["ui"]) == mart_snapshot(ui["cli"])

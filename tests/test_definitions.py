@@ -52,6 +52,14 @@ def test_daily_job_runs_a_range_as_one_run():
             assert assets_def.backfill_policy == dg.BackfillPolicy.single_run()
 
 
+def test_the_models_are_one_build_that_a_backfill_cannot_split():
+    """A UI backfill runs the models as `csops run` does: all of them, in one dbt build."""
+    from pipelines.defs.dbt.assets import csops_dbt_models
+
+    assert not csops_dbt_models.can_subset
+    assert len(csops_dbt_models.keys) > 50
+
+
 def test_the_dbt_build_can_be_launched_as_a_full_refresh():
     """docs/incremental.md: the Launchpad's run config forces a full refresh."""
     from pipelines.defs.dbt.assets import csops_dbt_models
@@ -139,6 +147,17 @@ def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_che
         "dbt test not_null: every row has a value in `ticket_key`. "
         "A failure stops the run before anything is published."
     )
+    # Every singular dbt test is a check of the mart it names (none is logged as a bare
+    # observation), and says what it asserts from the comment at the top of its SQL.
+    singular = sorted(p.stem for p in (ROOT / "dbt_project/tests/singular").glob("*.sql"))
+    by_key = {s.name: s for s in specs}
+    assert [n for n in singular if n not in by_key] == []
+    first_reply = by_key["assert_first_reply_not_before_creation"]
+    assert first_reply.asset_key == dg.AssetKey(["marts", "fct_contacts"])
+    assert first_reply.description.startswith(
+        "dbt test assert_first_reply_not_before_creation: A first reply (or first response)"
+    )
+    assert "depends_on" not in first_reply.description
     # Raw assets show the columns they land.
     tickets = graph.get(dg.AssetKey(["zendesk", "tickets"])).metadata["dagster/column_schema"]
     assert {"id", "status", "updated_at", "_raw", "_batch_id"} <= {c.name for c in tickets.columns}
@@ -165,3 +184,27 @@ def test_raw_streams_and_kpi_marts_carry_the_daily_freshness_policy():
         timedelta(hours=26),
         timedelta(hours=50),
     )
+
+
+def test_a_build_starts_from_the_last_builds_parse_state_and_old_builds_are_pruned(tmp_path):
+    """dbt's parse state is kept beside the warehouse: the next build's folder starts with it
+    (dbt then parses only what changed), and only the last five build folders stay."""
+    from pipelines.defs.dbt.assets import KEEP_BUILDS, PARSE_STATE, build_folder, keep_parse_state
+
+    state = tmp_path / "warehouse.dbt"
+    first = build_folder(state, "run00001-aaaa")
+    assert not (first / PARSE_STATE).exists()  # nothing parsed yet: dbt parses in full
+    (first / PARSE_STATE).write_bytes(b"parsed by the first build")
+    keep_parse_state(first)
+    assert (state / PARSE_STATE).read_bytes() == b"parsed by the first build"
+
+    for n in range(2, 9):
+        folder = state / "builds" / f"20260301T0000{n:02d}-run{n:05d}"
+        folder.mkdir(parents=True)
+    second = build_folder(state, "run99999-bbbb")
+    assert (second / PARSE_STATE).read_bytes() == b"parsed by the first build"
+    (second / PARSE_STATE).write_bytes(b"parsed by the second build")
+    keep_parse_state(second)
+    assert (state / PARSE_STATE).read_bytes() == b"parsed by the second build"
+    kept = sorted(p.name for p in (state / "builds").iterdir())
+    assert len(kept) == KEEP_BUILDS and second.name in kept and first.name in kept

@@ -15,6 +15,8 @@ import yaml
 from dagster._core.storage.dagster_run import RunsFilter
 from fakes.zendesk import FakeZendesk
 from serving_fixtures import fingerprint
+from warehouse_snapshot import mart_snapshot as snapshot_of
+from warehouse_snapshot import query as warehouse_query
 
 from pipelines.serving import read_manifest
 from simulator.org import SimConfig, SupportOrg
@@ -84,21 +86,11 @@ def pipeline(org, tmp_path_factory):
 
 
 def query(root: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-        con.execute("set TimeZone = 'UTC'")
-        return con.execute(sql).fetchall()
+    return warehouse_query(root / "warehouse.duckdb", sql)
 
 
 def mart_snapshot(root: Path) -> dict[str, list[tuple]]:
-    tables = [
-        t
-        for (t,) in query(
-            root,
-            "select table_name from information_schema.tables "
-            "where table_schema = 'marts' order by 1",
-        )
-    ]
-    return {t: sorted(query(root, f'select * from marts."{t}"'), key=repr) for t in tables}
+    return snapshot_of(root / "warehouse.duckdb")
 
 
 def test_every_served_ticket_and_conversation_is_one_contact(org, pipeline):

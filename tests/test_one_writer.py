@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.runs import reap_dead_runs
+from pipelines.runs import PID_TAG, process_tags, reap_dead_runs
 from pipelines.settings import ensure_dagster_home
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,8 +134,10 @@ def test_a_killed_run_is_marked_failed_at_the_next_start_and_frees_its_slot(home
 def test_the_sensor_marks_failed_a_daemon_launched_run_whose_process_is_gone(home):
     """A run the daemon launched records its worker's pid in a "Started process for run"
     event (no csops tags). Its process killed, the run stays "Started" until the sensor
-    `csops_dead_runs` looks; a run whose process lives is left alone."""
+    `csops_dead_runs` looks; a run whose process lives is left alone, and so is a live
+    re-execution of a CLI run whose copied tags name the CLI's dead process."""
     from dagster._core.events import EngineEventData
+    from dagster._core.storage.tags import PARENT_RUN_ID_TAG, ROOT_RUN_ID_TAG
     from dagster._core.test_utils import create_run_for_test
 
     from pipelines.defs.runs.sensors import csops_dead_runs
@@ -149,7 +151,20 @@ def test_the_sensor_marks_failed_a_daemon_launched_run_whose_process_is_gone(hom
         alive = create_run_for_test(
             instance, job_name="csops_daily", status=dg.DagsterRunStatus.STARTED
         )
-        for run, pid in ((dead, gone.pid), (alive, os.getpid())):
+        # The UI's re-execution of a CLI run copies the CLI's tags, the dead CLI process's pid
+        # among them; its own (live) worker is the one its launcher recorded.
+        reexecution = create_run_for_test(
+            instance,
+            job_name="csops_daily",
+            status=dg.DagsterRunStatus.STARTED,
+            tags={
+                **process_tags(),
+                PID_TAG: str(gone.pid),
+                PARENT_RUN_ID_TAG: dead.run_id,
+                ROOT_RUN_ID_TAG: dead.run_id,
+            },
+        )
+        for run, pid in ((dead, gone.pid), (alive, os.getpid()), (reexecution, os.getpid())):
             instance.report_engine_event(
                 f"Started process for run (pid: {pid}).", run, EngineEventData.in_process(pid)
             )
@@ -160,5 +175,6 @@ def test_the_sensor_marks_failed_a_daemon_launched_run_whose_process_is_gone(hom
         assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
         assert "is gone" in instance.all_logs(dead.run_id)[-1].message
         assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+        assert instance.get_run_by_id(reexecution.run_id).status == dg.DagsterRunStatus.STARTED
         again = csops_dead_runs(dg.build_sensor_context(instance=instance))
         assert again.skip_message == "no run left for dead"

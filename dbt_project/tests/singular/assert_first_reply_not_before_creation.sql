@@ -1,6 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
 -- A first reply (or first response) can never precede the contact's creation: a negative
 -- first reply time means a clock or a pairing is wrong.
+-- depends_on: {{ ref('fct_contacts') }}
 select
     ticket_key as contact_key,
     created_at,
