@@ -1,6 +1,7 @@
 """Run the project's real dbt in a test: a build into a temporary DuckDB warehouse."""
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -48,11 +49,23 @@ INCREMENTAL_MODELS = {
 DBT = Path(sys.executable).with_name("dbt")
 
 
+# dbt re-parses the whole project (about 10 s) unless the parse state of an earlier build
+# (partial_parse.msgpack) matches: same profile, vars and files. Every test build therefore
+# runs in its own folder with the same relative warehouse and lake paths, so the profile is
+# the same for all, and starts from the state the last test build left here.
+PARSE_STATE = "partial_parse.msgpack"
+SHARED_PARSE_STATE = PROJECT_DIR / "target" / "tests_partial_parse.msgpack"
+
+
 def run_dbt(
     root: Path, lake: Path, *args: str, env: Mapping[str, str] | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on `lake`, with the warehouse, target and logs under `root`."""
-    return subprocess.run(
+    target = root / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    if SHARED_PARSE_STATE.exists() and not (target / PARSE_STATE).exists():
+        shutil.copyfile(SHARED_PARSE_STATE, target / PARSE_STATE)
+    result = subprocess.run(
         [
             str(DBT),
             *args,
@@ -61,14 +74,15 @@ def run_dbt(
             "--profiles-dir",
             str(PROJECT_DIR),
             "--target-path",
-            str(root / "target"),
+            str(target),
             "--log-path",
             str(root / "logs"),
         ],
+        cwd=root,
         env={
             **os.environ,
-            "CSOPS_LAKE": str(lake),
-            "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
+            "CSOPS_LAKE": os.path.relpath(lake, root),
+            "CSOPS_WAREHOUSE": "warehouse.duckdb",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
             **(env or {}),
         },
@@ -77,6 +91,12 @@ def run_dbt(
         text=True,
         timeout=timeout,
     )
+    if (target / PARSE_STATE).exists():
+        SHARED_PARSE_STATE.parent.mkdir(parents=True, exist_ok=True)
+        partial = SHARED_PARSE_STATE.with_name(f".{os.getpid()}.{PARSE_STATE}")
+        shutil.copyfile(target / PARSE_STATE, partial)
+        os.replace(partial, SHARED_PARSE_STATE)
+    return result
 
 
 def build_warehouse(
