@@ -1,17 +1,11 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
--- A first reply (or first response) can never precede the contact's creation: a negative
--- first reply time means a clock or a pairing is wrong.
--- depends_on: {{ ref('fct_contacts') }}
+-- A first response (a ticket's first public agent reply, a conversation's first admin reply)
+-- can never precede the contact's creation: a negative first response time means a clock or a
+-- pairing is wrong.
 select
-    ticket_key as contact_key,
-    created_at,
-    first_reply_at as first_response_at
-from {{ ref('fct_tickets') }}
-where first_reply_at < created_at
-union all
-select
-    conversation_key as contact_key,
-    created_at,
-    first_admin_reply_at as first_response_at
-from {{ ref('fct_conversations') }}
-where first_admin_reply_at < created_at
+    contact_key,
+    first_response_time_calendar_minutes,
+    first_response_time_business_minutes
+from {{ ref('fct_contacts') }}
+where first_response_time_calendar_minutes < 0
+    or first_response_time_business_minutes < 0

@@ -93,12 +93,9 @@ def describe_test(node: Mapping[str, Any]) -> str:
             "columns": ", ".join(f"`{c}`" for c in kwargs.get("columns", [])),
         }
         return f"dbt test {name}: {GENERIC_TESTS[name].format(**fields)}. {consequence}"
-    # A singular test: the comment at the top of its SQL says what it asserts (a `depends_on`
-    # line is for dbt, not for people).
+    # A singular test: the comment at the top of its SQL says what it asserts.
     comment = " ".join(
-        line.strip().removeprefix("--").strip()
-        for line in _leading_comment(node.get("raw_code") or "")
-        if not line.strip().removeprefix("--").strip().startswith("depends_on:")
+        line.removeprefix("--").strip() for line in _leading_comment(node.get("raw_code") or "")
     )
     return f"dbt test {node['name']}: {comment or 'see its SQL'} {consequence}".strip()
 
