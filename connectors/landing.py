@@ -1,8 +1,9 @@
-"""The landing writer: API records to typed, append-only Parquet (docs/landing.md).
+"""The landing writer: API records to typed Parquet, one file per batch (docs/landing.md).
 
 Files appear atomically (written under a hidden temporary name, then renamed) so a reader
-never sees half a file, and landing a day again replaces that day's files for the stream,
-which makes re-runs idempotent. Records that cannot be typed go to ``_rejected`` with the
+never sees half a file. Nothing is modified in place: landing a day again replaces that
+day's files for the stream (the new file first, then the old ones go), which makes re-runs
+idempotent. Records that cannot be typed go to ``_rejected`` with the
 reason: nothing is dropped silently.
 
 Every landed day of an event stream, an empty one too, is also recorded in the manifest of

@@ -10,7 +10,7 @@ from pipelines.defs.alerts.sensors import ALERT_SENSORS
 from pipelines.defs.dbt.assets import csops_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.quality.checks import MART_CHECKS
-from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS, RAW_GROUP
+from pipelines.defs.raw.assets import LANDED_WINDOWS, RAW_ASSETS
 from pipelines.defs.raw.checks import RAW_CHECKS
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.defs.runs.sensors import RUN_SENSORS
@@ -29,7 +29,6 @@ ENABLED_RAW = dg.AssetSelection.assets(
 )
 MODELS = dg.AssetSelection.assets(csops_dbt_models)
 SERVING = dg.AssetSelection.assets(*SERVING_ASSETS)
-RAW = dg.AssetSelection.groups(RAW_GROUP)
 
 csops_daily = dg.define_asset_job(
     DAILY_JOB_NAME,

@@ -39,19 +39,6 @@
     )
 {%- endmacro %}
 
-{#- The local wall-clock time (timestamp without time zone) of a UTC instant in an IANA zone. -#}
-{% macro utc_to_local(timestamp_tz, time_zone) -%}
-    {{ return(adapter.dispatch('utc_to_local', 'csops')(timestamp_tz, time_zone)) }}
-{%- endmacro %}
-
-{% macro default__utc_to_local(timestamp_tz, time_zone) -%}
-    (({{ timestamp_tz }}) at time zone {{ time_zone }})
-{%- endmacro %}
-
-{% macro duckdb__utc_to_local(timestamp_tz, time_zone) -%}
-    timezone({{ time_zone }}, {{ timestamp_tz }})
-{%- endmacro %}
-
 {#- A local date plus a number of minutes (integer, may exceed a day) as a local wall time. -#}
 {% macro local_date_plus_minutes(date_expression, minutes) -%}
     {{ return(adapter.dispatch('local_date_plus_minutes', 'csops')(date_expression, minutes)) }}
