@@ -28,6 +28,21 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from connectors.base import Extracted
+from connectors.lake import (
+    EMPTY_DAY,
+    EMPTY_FILE,
+    WINDOWS_DIR,
+    batch_files,
+    batch_name,
+    day_dir,
+    day_folder,
+    is_temp,
+    landed_days,
+    manifest_dir,
+    rejected_dir,
+    temp_name,
+    window_file,
+)
 from connectors.schemas import (
     EVENT_STREAMS,
     REJECTED_SCHEMA,
@@ -39,7 +54,10 @@ from connectors.schemas import (
 )
 
 __all__ = [
+    "EMPTY_DAY",
+    "EMPTY_FILE",
     "STREAMS",
+    "WINDOWS_DIR",
     "LandResult",
     "LandingWriter",
     "RecordRejected",
@@ -47,18 +65,16 @@ __all__ = [
     "parse_record",
 ]
 
-EMPTY_DAY = date(1970, 1, 1)
 # An incremental reference export restarts this much before the latest change already
 # landed: the vendors' exports are inclusive of their start time and leave out the last
 # minute before the request, so an hour re-reads a few records and loses none.
 REFERENCE_OVERLAP = timedelta(hours=1)
-EMPTY_FILE = "_empty.parquet"
 
 # The manifest of landed windows: one row per landed day of an event stream, in
 # `_windows/date=YYYY-MM-DD/<source>__<stream>.parquet`, replaced (renamed into place) right
 # after the day's batch. One small file per stream and day, so landing two streams or two
 # days at once never rewrites the same file, and reading a year of them reads no data file.
-WINDOWS_DIR = "_windows"
+# Where it lives: connectors/lake.py (WINDOWS_DIR, window_file).
 WINDOWS_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string()),
@@ -212,19 +228,19 @@ class LandingWriter:
             "_window_end": window_end,
         }
         path = self._replace_day(
-            self.lake / source / stream / f"date={day.isoformat()}",
+            day_dir(self.lake, source, stream, day),
             batch_id,
             _table(ordered, meta, spec.schema),
         )
-        rejected_dir = self.lake / "_rejected" / f"{source}__{stream}" / f"date={day.isoformat()}"
+        rejects = rejected_dir(self.lake, source, stream, day)
         if rejected:
             self._replace_day(
-                rejected_dir,
+                rejects,
                 batch_id,
                 pa.Table.from_pylist([{**r, **meta} for r in rejected], schema=REJECTED_SCHEMA),
             )
         else:
-            self._remove_other_files(rejected_dir, keep=None)
+            self._remove_other_files(rejects, keep=None)
         if (source, stream) in EVENT_STREAMS:
             # After the batch: a crash in between leaves a batch without its window, which
             # the next run's ensure_streams records; never a window without its batch.
@@ -245,7 +261,7 @@ class LandingWriter:
 
     def window_path(self, source: str, stream: str, day: date) -> Path:
         """Where the manifest records the landed window of one event stream's day."""
-        return self.lake / WINDOWS_DIR / f"date={day.isoformat()}" / f"{source}__{stream}.parquet"
+        return window_file(self.lake, source, stream, day)
 
     def record_window(self, source: str, stream: str, day: date, window: dict[str, Any]) -> None:
         """Record in the manifest that `day` of an event stream was landed: `window` holds
@@ -265,19 +281,16 @@ class LandingWriter:
         """
         recorded = 0
         for source, stream in sorted(EVENT_STREAMS):
-            for folder in sorted((self.lake / source / stream).glob("date=*")):
-                day = date.fromisoformat(folder.name.removeprefix("date="))
-                if day == EMPTY_DAY or self.window_path(source, stream, day).exists():
+            for day in landed_days(self.lake, source, stream):
+                if self.window_path(source, stream, day).exists():
                     continue
-                batches = [
-                    p for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(("_", "."))
-                ]
+                batches = batch_files(day_dir(self.lake, source, stream, day))
                 if not batches:
                     continue
                 window = self._window_of(batches[-1], day)
-                rejected_dir = self.lake / "_rejected" / f"{source}__{stream}" / folder.name
+                rejects = rejected_dir(self.lake, source, stream, day)
                 window["rejected"] = sum(
-                    pq.ParquetFile(p).metadata.num_rows for p in rejected_dir.glob("*.parquet")
+                    pq.ParquetFile(p).metadata.num_rows for p in rejects.glob("*.parquet")
                 )
                 self.record_window(source, stream, day, window)
                 recorded += 1
@@ -302,11 +315,10 @@ class LandingWriter:
         """Give every stream, and the manifest of landed windows, its zero-row
         ``_empty.parquet`` so readers never hit a missing glob; record the windows the
         manifest lacks (``record_missing_windows``)."""
-        empty = f"date={EMPTY_DAY.isoformat()}"
         placeholders = [
-            (self.lake / s / t / empty, spec.schema) for (s, t), spec in STREAMS.items()
+            (day_dir(self.lake, s, t, EMPTY_DAY), spec.schema) for (s, t), spec in STREAMS.items()
         ]
-        placeholders.append((self.lake / WINDOWS_DIR / empty, WINDOWS_SCHEMA))
+        placeholders.append((manifest_dir(self.lake) / day_folder(EMPTY_DAY), WINDOWS_SCHEMA))
         for directory, schema in placeholders:
             if not (directory / EMPTY_FILE).exists():
                 self._write_atomically(directory, EMPTY_FILE, schema.empty_table())
@@ -324,10 +336,10 @@ class LandingWriter:
         if spec.updated_column is None:
             raise ValueError(f"{source}/{stream} has no update time to export from")
         latest: datetime | None = None
-        for folder in (self.lake / source / stream).glob("date=*"):
-            if date.fromisoformat(folder.name.removeprefix("date=")) >= day:
+        for landed in landed_days(self.lake, source, stream):
+            if landed >= day:
                 continue
-            for path in folder.glob("*.parquet"):
+            for path in batch_files(day_dir(self.lake, source, stream, landed)):
                 column = pq.read_table(path, columns=[spec.updated_column]).column(0)
                 value = pc.max(column).as_py()
                 if value is not None and (latest is None or value > latest):
@@ -364,7 +376,7 @@ class LandingWriter:
 
     def _replace_day(self, directory: Path, batch_id: str, table: pa.Table) -> Path:
         """Rename the new file into place first, then remove the day's older files."""
-        path = self._write_atomically(directory, f"{batch_id}.parquet", table)
+        path = self._write_atomically(directory, batch_name(batch_id), table)
         self._remove_other_files(directory, keep=path.name)
         return path
 
@@ -372,7 +384,7 @@ class LandingWriter:
     def _write_atomically(directory: Path, name: str, table: pa.Table) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         final = directory / name
-        temporary = directory / f".{name}.tmp"
+        temporary = directory / temp_name(name)
         try:
             pq.write_table(table, temporary)
             os.replace(temporary, final)
@@ -385,7 +397,6 @@ class LandingWriter:
         if not directory.is_dir():
             return
         for old in directory.iterdir():
-            stale_temp = old.name.startswith(".") and old.name.endswith(".parquet.tmp")
             is_batch = old.suffix == ".parquet" and old.name not in (keep, EMPTY_FILE)
-            if is_batch or stale_temp:
+            if is_batch or is_temp(old):
                 old.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.landing import EMPTY_DAY, WINDOWS_DIR
+from connectors.lake import EMPTY_DAY, manifest_dir, manifest_glob, rejected_stream_dir
 
 MAX_REJECTED_ENV = "CSOPS_MAX_REJECTED_PCT"
 DEVIATION_ENV = "CSOPS_VOLUME_DEVIATION_PCT"
@@ -65,14 +65,14 @@ def _label(first: date, last: date) -> str:
 
 
 def _manifest(lake: Path) -> str:
-    return f"read_parquet('{lake / WINDOWS_DIR}/*/*.parquet')"
+    return f"read_parquet('{manifest_glob(lake)}')"
 
 
 def rejected_share(
     lake: Path, source: str, stream: str, first: date, last: date, max_pct: float
 ) -> Finding:
     """The share of the stream's records of the days that were set aside as unparseable."""
-    if not (lake / WINDOWS_DIR).is_dir():
+    if not manifest_dir(lake).is_dir():
         return Finding(True, "warn", f"{source}/{stream}: nothing landed yet")
     with duckdb.connect() as con:
         landed, rejected = con.execute(
@@ -86,7 +86,7 @@ def rejected_share(
     metadata = {"records": int(total), "rejected": int(rejected), "rejected_pct": round(share, 3)}
     if rejected == 0:
         return Finding(True, "warn", f"{source}/{stream} {days}: no record rejected", metadata)
-    where = f"{lake}/_rejected/{source}__{stream}/"
+    where = f"{rejected_stream_dir(lake, source, stream)}/"
     text = (
         f"{source}/{stream} {days}: {rejected:,} of {total:,} records ({share:.1f} %) could not "
         f"be parsed and were set aside in {where} with the reason"
@@ -195,7 +195,7 @@ def volume_findings(
 
 def missing_days(con: duckdb.DuckDBPyConnection, lake: Path) -> Finding:
     """Landed days, from the first contact on, without a row in kpi_support_daily."""
-    if not (lake / WINDOWS_DIR).is_dir():
+    if not manifest_dir(lake).is_dir():
         return Finding(True, "error", "nothing landed yet")
     rows = con.execute(
         f"""

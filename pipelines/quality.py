@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from connectors.lake import batch_files, day_dir, landed_days, stream_dir
 from pipelines.settings import PROJECT_ROOT
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
@@ -123,11 +124,10 @@ def landed_files(
 
     Only the range's day folders are listed: a 90-day lake is never scanned to check one day.
     """
-    root = Path(lake) / source / stream
     files: list[Path] = []
     day = first_day
     while day <= last_day:
-        files.extend(_batch_files(root / f"date={day.isoformat()}"))
+        files.extend(batch_files(day_dir(lake, source, stream, day)))
         day += timedelta(days=1)
     return files
 
@@ -135,18 +135,11 @@ def landed_files(
 def latest_landed_day(lake: Path, source: str, stream: str) -> date | None:
     """The most recent day a stream has a batch for, or None when it was never landed."""
     days = [
-        date.fromisoformat(folder.name.removeprefix("date="))
-        for folder in (Path(lake) / source / stream).glob("date=*")
-        if _batch_files(folder)
+        day
+        for day in landed_days(lake, source, stream)
+        if batch_files(day_dir(lake, source, stream, day))
     ]
     return max(days, default=None)
-
-
-def _batch_files(folder: Path) -> list[Path]:
-    # The zero-row `_empty.parquet` placeholder and hidden in-flight files are not batches.
-    if not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(("_", "."))]
 
 
 def read_landed(
@@ -173,7 +166,7 @@ def read_landed(
         except duckdb.Error as exc:
             raise RuntimeError(
                 f"could not read the landed {source}/{stream} files of {first_day}..{last_day} "
-                f"under {Path(lake) / source / stream}: {exc}. The files may not follow "
+                f"under {stream_dir(lake, source, stream)}: {exc}. The files may not follow "
                 "docs/landing.md (a missing column?): re-land those days, or fix the suite "
                 f"{suite_path(source, stream).name} if it names a column the stream lacks."
             ) from exc

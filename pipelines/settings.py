@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from connectors.lake import manifest_days
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # What every pipeline build adds to `dbt build`: dbt's unit tests test the SQL, not the
@@ -116,21 +118,8 @@ class Settings:
 def first_landed_day(lake: Path) -> date | None:
     """The earliest day in the landing writer's manifest of landed days (docs/landing.md),
     from its folder names alone."""
-    from connectors.landing import EMPTY_DAY, WINDOWS_DIR
-
-    days = []
-    folder = lake / WINDOWS_DIR
-    if folder.is_dir():
-        for child in folder.iterdir():
-            name = child.name.removeprefix("date=")
-            if child.is_dir() and name != child.name:
-                try:
-                    day = date.fromisoformat(name)
-                except ValueError:
-                    continue
-                if day != EMPTY_DAY:
-                    days.append(day)
-    return min(days, default=None)
+    days = manifest_days(lake)
+    return days[0] if days else None
 
 
 def _path(env: Mapping[str, str], name: str, default: str) -> Path:

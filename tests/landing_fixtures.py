@@ -7,14 +7,15 @@ KPI by hand; the expected values live in tests/test_dbt_models.py.
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.landing import EMPTY_FILE, WINDOWS_DIR, WINDOWS_SCHEMA, LandingWriter
+from connectors.lake import EMPTY_DAY, EMPTY_FILE, batch_name, day_dir, day_folder, manifest_dir
+from connectors.landing import WINDOWS_SCHEMA, LandingWriter
 from connectors.schemas import EVENT_STREAMS
 
 TS = pa.timestamp("us", tz="UTC")
@@ -242,10 +243,10 @@ def write_empty_streams(lake: Path) -> None:
     """Write the zero-row ``_empty.parquet`` of every stream and of the manifest of landed
     windows, as the landing writer guarantees."""
     for source, stream in STREAM_FIELDS:
-        folder = lake / source / stream / "date=1970-01-01"
+        folder = day_dir(lake, source, stream, EMPTY_DAY)
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(stream_schema(source, stream).empty_table(), folder / EMPTY_FILE)
-    folder = lake / WINDOWS_DIR / "date=1970-01-01"
+    folder = manifest_dir(lake) / day_folder(EMPTY_DAY)
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(WINDOWS_SCHEMA.empty_table(), folder / EMPTY_FILE)
 
@@ -268,9 +269,9 @@ def write_batch(lake: Path, source: str, stream: str, day: str, rows: list[dict[
         for row in rows
     ]
     table = pa.Table.from_pylist(full_rows, schema=stream_schema(source, stream))
-    folder = lake / source / stream / f"date={day}"
+    folder = day_dir(lake, source, stream, date.fromisoformat(day))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{batch_id}.parquet"
+    path = folder / batch_name(batch_id)
     pq.write_table(table, path)
     if (source, stream) in EVENT_STREAMS:
         LandingWriter(lake).record_window(

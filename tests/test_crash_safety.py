@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 from fakes.zendesk import FakeZendesk, iso
 
-from connectors.landing import STREAMS, WINDOWS_DIR, LandingWriter
+from connectors.lake import day_dir, is_temp, manifest_dir
+from connectors.landing import STREAMS, LandingWriter
 from connectors.zendesk import ZendeskConnector
 from pipelines.landing import land_source_range
 
@@ -133,7 +134,7 @@ def landed_rows(lake: Path) -> dict[str, list]:
     """Every landed partition's rows, without the columns that record the run itself."""
     out = {}
     for path in sorted(lake.rglob("*.parquet")):
-        if path.is_relative_to(lake / WINDOWS_DIR):
+        if path.is_relative_to(manifest_dir(lake)):
             # The manifest of landed windows: a file per stream in each day's folder.
             window = pq.read_table(path).drop_columns(["batch_id", "extracted_at"])
             out[str(path.relative_to(lake))] = window.to_pylist()
@@ -163,7 +164,7 @@ def test_killed_while_the_api_stalls_a_page_then_the_rerun_matches_a_clean_run(
     kill(child)
 
     assert list(lake.rglob("*.tmp")) == []
-    assert not (lake / "zendesk/tickets/date=2026-03-02").exists()  # nothing half-landed
+    assert not day_dir(lake, "zendesk", "tickets", FIRST).exists()  # nothing half-landed
     assert_dbt_globs_read_cleanly(lake)
 
     zendesk_api.stalls.clear()
@@ -189,8 +190,7 @@ def test_killed_in_the_middle_of_writing_a_file_leaves_it_invisible_to_dbt(zende
 
     half_written = Path((lake / "writing").read_text())
     (lake / "writing").unlink()
-    assert half_written.exists() and half_written.name.endswith(".parquet.tmp")
-    assert half_written.name.startswith(".")
+    assert half_written.exists() and is_temp(half_written)
     assert_dbt_globs_read_cleanly(lake)
     visible = landed_rows(lake)
     assert set(visible) == set(older)  # each day holds one complete file: old or new

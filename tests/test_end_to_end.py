@@ -18,6 +18,7 @@ from serving_fixtures import fingerprint
 from warehouse_snapshot import mart_snapshot as snapshot_of
 from warehouse_snapshot import query as warehouse_query
 
+from connectors.lake import manifest_glob
 from pipelines.serving import read_manifest
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
@@ -272,7 +273,7 @@ def test_a_quiet_weekend_moves_as_of_and_the_backlog_stays_open_over_it(pipeline
 
     landed = query(
         root,
-        f"select day, sum(rows) from read_parquet('{root}/lake/_windows/*/*.parquet')"
+        f"select day, sum(rows) from read_parquet('{manifest_glob(root / 'lake')}')"
         " where day >= '2026-03-06' group by 1 order by 1",
     )
     assert landed == [(date(2026, 3, 6), 0), (date(2026, 3, 7), 0)]

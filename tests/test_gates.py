@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from connectors.lake import rejected_stream_dir
 from connectors.landing import LandingWriter
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.defs.raw.checks import RAW_CHECKS, REJECTED_CHECK_NAME
@@ -45,7 +46,7 @@ def test_a_burst_of_unparseable_records_fails_with_where_they_are_and_what_to_do
     assert not finding.passed and finding.severity == "error"
     assert finding.metadata == {"records": 100, "rejected": 40, "rejected_pct": 40.0}
     assert "40 of 100 records (40.0 %) could not be parsed" in finding.message
-    assert f"{lake}/_rejected/zendesk__tickets/" in finding.message
+    assert f"{rejected_stream_dir(lake, 'zendesk', 'tickets')}/" in finding.message
     assert "CSOPS_MAX_REJECTED_PCT" in finding.message and "re-run the days" in finding.message
 
 

@@ -14,6 +14,7 @@ from fakes.typeform import FakeTypeform
 from fakes.zendesk import FakeZendesk, iso
 
 from connectors.intercom import IntercomConnector
+from connectors.lake import day_dir
 from connectors.landing import LandingWriter
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
@@ -82,7 +83,7 @@ def response(token: str, submitted: int) -> dict:
 
 def landed(lake: Path, source: str, stream: str, day: date, column: str = "id") -> list:
     """The values of one column in a day's batch (exactly one file per landed day)."""
-    files = sorted((lake / source / stream / f"date={day.isoformat()}").glob("*.parquet"))
+    files = sorted(day_dir(lake, source, stream, day).glob("*.parquet"))
     assert len(files) == 1, files
     return sorted(pq.read_table(files[0]).column(column).to_pylist())
 

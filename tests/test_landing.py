@@ -9,6 +9,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from connectors.base import Extracted
+from connectors.lake import (
+    EMPTY_DAY,
+    EMPTY_FILE,
+    day_dir,
+    manifest_dir,
+    manifest_glob,
+    rejected_dir,
+)
 from connectors.landing import STREAMS, LandingWriter, RecordRejected, parse_record
 
 DAY = date(2026, 3, 2)
@@ -46,7 +54,7 @@ def test_round_trip_types_match_the_landing_contract(tmp_path: Path):
     result = land(writer, "tickets", [ticket(2), Extracted("tickets", ticket(1), START)])
 
     assert result.rows == 2 and result.rejected == 0
-    assert result.path.parent == tmp_path / "zendesk" / "tickets" / "date=2026-03-02"
+    assert result.path.parent == day_dir(tmp_path, "zendesk", "tickets", DAY)
     con = connect()
     described = con.execute(f"describe select * from read_parquet('{result.path}')").fetchall()
     types = {name: kind for name, kind, *_ in described}
@@ -170,7 +178,7 @@ def test_rejected_records_are_kept_with_reason_and_original_text(tmp_path: Path)
     result = land(LandingWriter(tmp_path), "tickets", [ticket(1), bad_type, no_updated])
 
     assert (result.rows, result.rejected) == (1, 2)
-    rejected = tmp_path / "_rejected" / "zendesk__tickets" / "date=2026-03-02"
+    rejected = rejected_dir(tmp_path, "zendesk", "tickets", DAY)
     rows = (
         connect()
         .execute(
@@ -203,8 +211,8 @@ def test_relanding_a_day_replaces_its_files_and_leaves_other_days(tmp_path: Path
 
     assert sorted(p.name for p in day_dir.iterdir()) == [second.path.name]
     assert other.path.exists()
-    rejected_dir = tmp_path / "_rejected" / "zendesk__tickets" / "date=2026-03-02"
-    assert list(rejected_dir.glob("*.parquet")) == []  # the first landing's reject is gone too
+    rejects = rejected_dir(tmp_path, "zendesk", "tickets", DAY)
+    assert list(rejects.glob("*.parquet")) == []  # the first landing's reject is gone too
     statuses = (
         connect().execute(f"select status from read_parquet('{day_dir}/*.parquet')").fetchall()
     )
@@ -242,10 +250,10 @@ def test_empty_files_have_the_schema_of_real_files(tmp_path: Path):
     writer = LandingWriter(tmp_path)
     writer.ensure_streams()
     for source, stream in STREAMS:
-        empty = tmp_path / source / stream / "date=1970-01-01" / "_empty.parquet"
+        empty = day_dir(tmp_path, source, stream, EMPTY_DAY) / EMPTY_FILE
         assert pq.read_table(empty).num_rows == 0
     real = land(writer, "tickets", [ticket(1)])
-    empty = tmp_path / "zendesk" / "tickets" / "date=1970-01-01" / "_empty.parquet"
+    empty = day_dir(tmp_path, "zendesk", "tickets", EMPTY_DAY) / EMPTY_FILE
     assert pq.read_schema(empty).equals(pq.read_schema(real.path))
     count = (
         connect()
@@ -340,7 +348,7 @@ def windows(lake: Path) -> list[tuple]:
         connect()
         .execute(
             "select source, stream, day, window_start, window_end, batch_id, rows, rejected,"
-            f" extracted_at from read_parquet('{lake}/_windows/*/*.parquet') order by all"
+            f" extracted_at from read_parquet('{manifest_glob(lake)}') order by all"
         )
         .fetchall()
     )
@@ -399,7 +407,7 @@ def test_a_lake_landed_without_the_manifest_gets_its_windows_recorded(tmp_path: 
     quiet_day = DAY + timedelta(days=1)
     quiet = land_quiet_day(writer, EXTRACTED)
     recorded = windows(tmp_path)
-    for path in (tmp_path / "_windows").rglob("*.parquet"):
+    for path in manifest_dir(tmp_path).rglob("*.parquet"):
         path.unlink()
 
     writer.ensure_streams()

@@ -39,6 +39,7 @@ from dbt_runner import (
 )
 from fakes.zendesk import FakeZendesk
 
+from connectors.lake import manifest_glob
 from connectors.landing import LandingWriter
 from connectors.zendesk import ZendeskConnector
 from pipelines.landing import land_source_range
@@ -237,7 +238,7 @@ def test_every_landed_day_is_in_the_manifest_of_landed_windows_an_empty_one_too(
     lake = one_run["base"] / "lake"
     connection = duckdb.connect()
     landed = connection.execute(
-        f"select stream, day, rows from read_parquet('{lake}/_windows/*/*.parquet')"
+        f"select stream, day, rows from read_parquet('{manifest_glob(lake)}')"
         " where stream = 'tickets' order by day"
     ).fetchall()
     # Tickets land on their updated day: 103 on 03-07, 102 on 03-07, 101 on 03-08.
@@ -252,7 +253,7 @@ def test_every_landed_day_is_in_the_manifest_of_landed_windows_an_empty_one_too(
         ("tickets", date(2024, 3, 10), 0),
     ]
     # Three event streams (tickets, ticket_audits, satisfaction_ratings) x eight days.
-    total = connection.execute(f"select count(*) from read_parquet('{lake}/_windows/*/*.parquet')")
+    total = connection.execute(f"select count(*) from read_parquet('{manifest_glob(lake)}')")
     assert total.fetchone()[0] == 3 * 8
 
 

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from landing_fixtures import at, ticket, write_batch, write_empty_streams
 
+from connectors.lake import day_dir
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.defs.raw.checks import RAW_CHECK_NAME, RAW_CHECKS
@@ -244,10 +245,10 @@ def test_a_range_with_nothing_landed_passes_with_zero_rows(lake: Path):
 
 
 def test_a_batch_missing_a_suite_column_fails_with_the_stream_and_the_fix(lake: Path):
-    folder = lake / "zendesk" / "tickets" / f"date={DAY}"
+    day = date.fromisoformat(DAY)
+    folder = day_dir(lake, "zendesk", "tickets", day)
     folder.mkdir(parents=True)
     pq.write_table(pa.table({"id": [1], "_batch_id": ["b1"]}), folder / "b1.parquet")
-    day = date.fromisoformat(DAY)
 
     with pytest.raises(
         RuntimeError, match=r"(?s)zendesk/tickets .*_window_start.*re-land those days"

@@ -6,7 +6,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from connectors.landing import WINDOWS_DIR, LandingWriter
+from connectors.lake import day_folder, manifest_dir
+from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from pipelines.landing import land_source_range
 from simulator.bulk import _stretches, land_history, land_spool, spool_history
@@ -40,7 +41,7 @@ def landed(lake: Path) -> dict[str, list[dict]]:
     """Every landed Parquet file's rows (run columns dropped), by its partition folder."""
     found: dict[str, list[dict]] = {}
     for path in sorted(lake.rglob("*.parquet")):
-        if path.is_relative_to(lake / WINDOWS_DIR):
+        if path.is_relative_to(manifest_dir(lake)):
             # The manifest of landed windows: a file per stream in each day's folder.
             table = pq.read_table(path).drop_columns(WINDOW_RUN_COLUMNS)
             found[str(path.relative_to(lake))] = table.to_pylist()
@@ -120,8 +121,8 @@ def test_a_day_on_top_lands_only_the_changed_users_on_both_paths(tmp_path: Path)
         land_history(CONFIG, bulk_lake, *days, datetime.now(UTC), workers=1)
     assert_same_files(http_lake, bulk_lake)
     files = landed(bulk_lake)
-    all_users = files[f"zendesk/users/date={history[1].isoformat()}"]
-    changed = files[f"zendesk/users/date={extra[1].isoformat()}"]
+    all_users = files[f"zendesk/users/{day_folder(history[1])}"]
+    changed = files[f"zendesk/users/{day_folder(extra[1])}"]
     # The history's snapshot holds every user; the night on top only those changed in the
     # hour of overlap before the latest change landed (the simulator's `now` did not move).
     assert len(changed) < len(all_users)

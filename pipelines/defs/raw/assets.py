@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from connectors.errors import ConfigError, ConnectorError
+from connectors.lake import DAY_PATTERN, WINDOWS_DIR, window_name
 from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from connectors.schemas import stream_schema
@@ -82,7 +83,7 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
             group_name=RAW_GROUP,
             kinds={"python", "parquet"},
             metadata={
-                "lake_path": f"{source}/{stream}/date=YYYY-MM-DD/",
+                "lake_path": f"{source}/{stream}/{DAY_PATTERN}/",
                 "dagster/column_schema": column_schema(source, stream),
             },
             tags={"source": source},
@@ -151,6 +152,6 @@ LANDED_WINDOWS = dg.AssetSpec(
     "moves it. One row per stream and day, written with the day's batch by the raw assets.",
     group_name=RAW_GROUP,
     kinds={"parquet"},
-    metadata={"lake_path": "_windows/date=YYYY-MM-DD/<source>__<stream>.parquet"},
+    metadata={"lake_path": f"{WINDOWS_DIR}/{DAY_PATTERN}/{window_name('<source>', '<stream>')}"},
     owners=asset_owners(),
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.lake import REJECTED_DIR
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.gates import (
@@ -55,7 +56,7 @@ def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
             blocking=True,
             description=(
                 f"The share of {source}/{stream} records of the run's days that could not be "
-                "parsed (kept in _rejected/ with the reason): a warning when any, an error "
+                f"parsed (kept in {REJECTED_DIR}/ with the reason): a warning when any, an error "
                 f"above {MAX_REJECTED_ENV} (default {DEFAULT_MAX_REJECTED_PCT:g} %)."
             ),
         )
