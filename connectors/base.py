@@ -4,8 +4,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ConnectorError
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,55 @@ def keep_latest(
         if kept is None or updated(record) >= updated(kept):
             latest[ident] = record
     return list(latest.values())
+
+
+def paginate(
+    source: str,
+    stream: str,
+    *,
+    path: str,
+    key: str,
+    fetch: Callable[[str | None], Mapping[str, Any]],
+    following: Callable[[Mapping[str, Any], str | None], str | None],
+    position: str = "next page",
+) -> Iterator[dict]:
+    """Every record of a paginated read, page by page, refusing to go round in a loop.
+
+    ``fetch(None)`` reads the first page and ``fetch(p)`` the page at a position ``p`` the API
+    handed back (a next-page URL, a cursor, a token); the page's records are under ``key``.
+    ``following(page, p)`` applies the stream's own stop condition to the page read at ``p``:
+    it returns the next position, or None when that page is the last (it may raise when the
+    page is malformed). Records are yielded before the next position is asked for.
+
+    An API that hands back a position it already gave would have us read the same pages
+    forever: that raises a ConnectorError naming the source, the stream, the endpoint
+    ``path`` and the repeated position (a URL by its path only: query strings can carry
+    cursors, filters or keys). ``position`` says what the API's positions are called.
+    """
+    given: set[str] = set()
+    at: str | None = None
+    while True:
+        page = fetch(at)
+        yield from page.get(key) or []
+        at = following(page, at)
+        if not at:
+            return
+        if at in given:
+            raise ConnectorError(
+                f"{source} {stream}: {path} answered with a {position} it had already given "
+                f"({_shown_position(at)}), so its pagination loops; stopped instead of reading "
+                "the same pages forever. Retry later; if it persists, report it with this message",
+                source=source,
+                stream=stream,
+                path=path,
+            )
+        given.add(at)
+
+
+def _shown_position(position: Any) -> str:
+    """A position fit for a message: a URL by its path, never its query; a cursor as is."""
+    text = str(position)
+    parts = urlsplit(text)
+    if parts.scheme or text.startswith("/"):
+        return parts.path + (", query not shown" if parts.query else "")
+    return repr(text if len(text) <= 80 else text[:77] + "...")

@@ -49,6 +49,20 @@ def check_base_url(source: str, base_url: str, variable: str) -> str:
     return base_url.rstrip("/")
 
 
+class BearerAuth(requests.auth.AuthBase):
+    """Bearer token auth, kept out of the session headers so no repr or log shows it."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+
 class HttpClient:
     """JSON over one ``requests.Session`` for one source, with retries and safe errors."""
 

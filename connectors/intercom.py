@@ -11,17 +11,16 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import requests
-
 from connectors.base import (
     Extracted,
     check_window,
     event_time_in,
     keep_latest,
+    paginate,
     record_time,
     require_env,
 )
-from connectors.http import HttpClient, check_base_url
+from connectors.http import BearerAuth, HttpClient, check_base_url
 from connectors.throttle import INTERCOM_RATE_LIMIT
 
 ENV_BASE_URL, ENV_TOKEN, ENV_VERSION = (
@@ -32,20 +31,6 @@ ENV_BASE_URL, ENV_TOKEN, ENV_VERSION = (
 DEFAULT_BASE_URL = "https://api.intercom.io"
 DEFAULT_VERSION = "2.11"
 PER_PAGE = 150  # the search endpoint's maximum
-
-
-class BearerAuth(requests.auth.AuthBase):
-    """Bearer token auth, kept out of the session headers so no repr or log shows it."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __repr__(self) -> str:
-        return "BearerAuth(***)"
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
 
 
 def _updated(record: dict) -> datetime:
@@ -159,15 +144,24 @@ class IntercomConnector:
                 {"field": "updated_at", "operator": "<", "value": math.ceil(end.timestamp())},
             ],
         }
-        pagination: dict[str, Any] = {"per_page": self.per_page}
-        seen_cursors: set[str] = set()
-        while True:
-            page = self._http.post_json(
+
+        def fetch(cursor: str | None) -> dict:
+            pagination: dict[str, Any] = {"per_page": self.per_page}
+            if cursor is not None:
+                pagination["starting_after"] = cursor
+            return self._http.post_json(
                 "conversations", "/conversations/search", {"query": query, "pagination": pagination}
             )
-            yield from page.get("conversations") or []
-            cursor = ((page.get("pages") or {}).get("next") or {}).get("starting_after")
-            if not cursor or cursor in seen_cursors:
-                return
-            seen_cursors.add(cursor)
-            pagination = {"per_page": self.per_page, "starting_after": cursor}
+
+        def following(page: Mapping[str, Any], _: str | None) -> str | None:
+            return ((page.get("pages") or {}).get("next") or {}).get("starting_after")
+
+        return paginate(
+            self.source,
+            "conversations",
+            path="/conversations/search",
+            key="conversations",
+            fetch=fetch,
+            following=following,
+            position="starting_after cursor",
+        )

@@ -11,12 +11,12 @@ from connectors.base import (
     check_window,
     event_time_in,
     keep_latest,
+    paginate,
     record_time,
     require_env,
 )
 from connectors.errors import ConfigError
-from connectors.http import HttpClient, check_base_url
-from connectors.intercom import BearerAuth
+from connectors.http import BearerAuth, HttpClient, check_base_url
 
 ENV_BASE_URL, ENV_TOKEN, ENV_FORMS = "TYPEFORM_BASE_URL", "TYPEFORM_TOKEN", "TYPEFORM_FORM_IDS"
 DEFAULT_BASE_URL = "https://api.typeform.com"
@@ -132,10 +132,25 @@ class TypeformConnector:
             "until": _typeform_time(datetime.fromtimestamp(math.ceil(end.timestamp()), UTC)),
             "page_size": self.page_size,
         }
-        while True:
-            items = self._http.get_json("responses", path, params).get("items") or []
-            yield from items
+
+        def fetch(before: str | None) -> dict:
+            return self._http.get_json(
+                "responses", path, params if before is None else {**params, "before": before}
+            )
+
+        def following(page: Mapping[str, Any], before: str | None) -> str | None:
+            items = page.get("items") or []
             last_token = items[-1].get("token") if items else None
-            if len(items) < self.page_size or not last_token or last_token == params.get("before"):
-                return
-            params = {**params, "before": last_token}
+            if len(items) < self.page_size or not last_token or last_token == before:
+                return None
+            return last_token
+
+        return paginate(
+            self.source,
+            "responses",
+            path=path,
+            key="items",
+            fetch=fetch,
+            following=following,
+            position="before token",
+        )

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from requests.auth import HTTPBasicAuth
 
@@ -19,6 +20,7 @@ from connectors.base import (
     check_window,
     event_time_in,
     keep_latest,
+    paginate,
     record_time,
     require_env,
 )
@@ -147,50 +149,64 @@ class ZendeskConnector:
         updated_at, so stopping early at the window's end could miss records.
         """
         path = f"/api/v2/incremental/{resource}/cursor.json"
-        page = self._http.get_json(stream, path, {"start_time": int(start.timestamp())})
-        seen: set[str | None] = set()
-        while True:
-            yield from page.get(resource) or []
+
+        def fetch(url: str | None) -> dict:
+            if url is None:
+                return self._http.get_json(stream, path, {"start_time": int(start.timestamp())})
+            return self._http.get_json(stream, url)
+
+        def following(page: Mapping[str, Any], _: str | None) -> str | None:
             if page.get("end_of_stream", True):
-                return
-            if page.get("after_cursor") in seen:
-                raise _pagination_error(stream, path, "the same after_cursor twice")
-            seen.add(page.get("after_cursor"))
+                return None
             if page.get("after_url"):
-                page = self._http.get_json(stream, page["after_url"])
-            elif page.get("after_cursor"):
-                page = self._http.get_json(stream, path, {"cursor": page["after_cursor"]})
-            else:
-                raise _pagination_error(stream, path, "end_of_stream is false but no after_cursor")
+                return page["after_url"]
+            if page.get("after_cursor"):
+                # The very request get_json(path, {"cursor": ...}) makes: requests encodes
+                # params with urlencode too.
+                return f"{path}?{urlencode({'cursor': page['after_cursor']})}"
+            raise _pagination_error(stream, path, "end_of_stream is false but no after_cursor")
+
+        return paginate(
+            self.source, stream, path=path, key=resource, fetch=fetch, following=following
+        )
 
     def _time_export(self, resource: str, start: datetime) -> Iterator[dict]:
-        """Time-based incremental export: follow next_page until end_of_stream (may repeat ids)."""
+        """Time-based incremental export: follow next_page until end_of_stream (may repeat ids).
+
+        When more records share one second than fit on a page, the export cannot advance and
+        hands back the same next_page: the loop guard stops that with an error.
+        """
         path = f"/api/v2/incremental/{resource}.json"
-        page = self._http.get_json(resource, path, {"start_time": int(start.timestamp())})
-        seen: set[str] = set()
-        while True:
-            yield from page.get(resource) or []
+
+        def fetch(url: str | None) -> dict:
+            if url is None:
+                return self._http.get_json(resource, path, {"start_time": int(start.timestamp())})
+            return self._http.get_json(resource, url)
+
+        def following(page: Mapping[str, Any], _: str | None) -> str | None:
             next_page = page.get("next_page")
             if page.get("end_of_stream", True) or not next_page:
-                return
-            if next_page in seen:
-                # More records share one second than fit on a page: the export cannot
-                # advance, and looping would never end.
-                raise _pagination_error(resource, path, "the same next_page twice")
-            seen.add(next_page)
-            page = self._http.get_json(resource, next_page)
+                return None
+            return next_page
+
+        return paginate(
+            self.source, resource, path=path, key=resource, fetch=fetch, following=following
+        )
 
     def _next_page_list(self, stream: str, path: str, key: str) -> Iterator[dict]:
         """Offset-paginated list: follow next_page until it is null."""
-        page = self._http.get_json(stream, path)
-        seen = {path}
-        while True:
-            yield from page.get(key) or []
-            next_page = page.get("next_page")
-            if not next_page or next_page in seen:
-                return
-            seen.add(next_page)
-            page = self._http.get_json(stream, next_page)
+
+        def fetch(url: str | None) -> dict:
+            return self._http.get_json(stream, url or path)
+
+        return paginate(
+            self.source,
+            stream,
+            path=path,
+            key=key,
+            fetch=fetch,
+            following=lambda page, _: page.get("next_page"),
+        )
 
     def _cursor_pages(
         self, stream: str, path: str, key: str, params: dict[str, Any]
@@ -201,24 +217,23 @@ class ZendeskConnector:
         ``next_page`` URL; both are documented for these lists) is followed that way, so a
         page is never silently the last one.
         """
-        page = self._http.get_json(stream, path, {**params, "page[size]": self.page_size})
-        seen: set[str] = set()
-        while True:
-            yield from page.get(key) or []
-            if "meta" in page:
-                if not (page.get("meta") or {}).get("has_more"):
-                    return
-                next_url = (page.get("links") or {}).get("next")
-                if not next_url:
-                    raise _pagination_error(stream, path, "meta.has_more but no links.next")
-            else:
-                next_url = page.get("next_page")
-                if not next_url:
-                    return
-            if next_url in seen:
-                raise _pagination_error(stream, path, "the same next page twice")
-            seen.add(next_url)
-            page = self._http.get_json(stream, next_url)
+
+        def fetch(url: str | None) -> dict:
+            if url is None:
+                return self._http.get_json(stream, path, {**params, "page[size]": self.page_size})
+            return self._http.get_json(stream, url)
+
+        def following(page: Mapping[str, Any], _: str | None) -> str | None:
+            if "meta" not in page:
+                return page.get("next_page")
+            if not (page.get("meta") or {}).get("has_more"):
+                return None
+            next_url = (page.get("links") or {}).get("next")
+            if not next_url:
+                raise _pagination_error(stream, path, "meta.has_more but no links.next")
+            return next_url
+
+        return paginate(self.source, stream, path=path, key=key, fetch=fetch, following=following)
 
     def _audits(self, ticket_id: int) -> Iterator[dict]:
         path = f"/api/v2/tickets/{ticket_id}/audits.json"

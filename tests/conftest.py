@@ -42,6 +42,7 @@ sys.path.insert(0, str(NETGUARD_DIR))
 import csops_netguard  # the guard must exist before anything connects
 
 csops_netguard.install()
+pytest_plugins = ["connector_fixtures"]  # the connector tests' fakes and builders
 
 
 @pytest.fixture(scope="session")

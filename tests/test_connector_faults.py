@@ -2,97 +2,39 @@
 
 Every test runs a fake of the vendor's API on 127.0.0.1 with injected faults (429 storms with
 Retry-After, 5xx, slow answers past the timeout, truncated JSON, a 401 midway, low rate-limit
-budgets). Waits go through an injected sleep, so the suite takes seconds.
+budgets, a pagination that hands back a position it already gave). Waits go through an injected
+sleep, so the suite takes seconds. The fakes (as fixtures), connector builders and records are
+tests/connector_fixtures.py, shared with tests/test_connectors.py.
 """
 
 import json
 import time
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from fakes.intercom import FakeIntercom
-from fakes.typeform import FakeTypeform
-from fakes.zendesk import FakeZendesk, iso
+from connector_fixtures import (
+    END,
+    IC_TOKEN,
+    START,
+    TF_TOKEN,
+    ZD_TOKEN,
+    S,
+    bare_conversation,
+    intercom,
+    response,
+    ticket,
+    typeform,
+    zendesk,
+)
+from fakes.zendesk import iso
 
 from connectors.errors import ConnectorError
-from connectors.intercom import IntercomConnector
 from connectors.landing import LandingWriter
-from connectors.typeform import TypeformConnector
-from connectors.zendesk import ZendeskConnector
 from pipelines.landing import land_source_range
 
-DAY = date(2026, 3, 2)
-START = datetime(2026, 3, 2, tzinfo=UTC)
-END = START + timedelta(days=1)
-S = int(START.timestamp())
-EMAIL, ZD_TOKEN = "ops@example.com", "zd-fault-token-1111"
-IC_TOKEN, TF_TOKEN = "ic-fault-token-2222", "tf-fault-token-3333"
-
-
-class Sleeps(list):
-    """Records requested waits instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def zendesk_api() -> Iterator[FakeZendesk]:
-    fake = FakeZendesk(EMAIL, ZD_TOKEN, page_size=2).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def intercom_api() -> Iterator[FakeIntercom]:
-    fake = FakeIntercom(IC_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def typeform_api() -> Iterator[FakeTypeform]:
-    fake = FakeTypeform(TF_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-def zendesk(fake: FakeZendesk, sleeps: Sleeps, **http) -> ZendeskConnector:
-    options = {"sleep": sleeps, "backoff_base": 0.01, **http}
-    return ZendeskConnector(fake.url, EMAIL, ZD_TOKEN, page_size=2, http_options=options)
-
-
-def intercom(fake: FakeIntercom, sleeps: Sleeps, **http) -> IntercomConnector:
-    options = {"sleep": sleeps, "backoff_base": 0.01, **http}
-    return IntercomConnector(IC_TOKEN, fake.url, per_page=2, http_options=options)
-
-
-def typeform(fake: FakeTypeform, sleeps: Sleeps, **http) -> TypeformConnector:
-    options = {"sleep": sleeps, "backoff_base": 0.01, **http}
-    return TypeformConnector(TF_TOKEN, ("f1",), fake.url, page_size=2, http_options=options)
-
-
-def ticket(ident: int, updated: int, **fields) -> dict:
-    return {
-        "id": ident,
-        "created_at": iso(S - 3600),
-        "updated_at": iso(updated),
-        "status": "open",
-        "via": {"channel": "email"},
-        **fields,
-    }
-
-
-def conversation(ident: str, updated: int) -> dict:
-    return {"type": "conversation", "id": ident, "created_at": S - 60, "updated_at": updated}
+DAY = date(2026, 3, 2)  # START's day, for land_source_range
 
 
 def lake_files(lake: Path) -> dict[str, bytes]:
@@ -104,7 +46,7 @@ def lake_files(lake: Path) -> dict[str, bytes]:
 
 
 def test_intercom_search_post_is_retried_on_429_500_and_truncated_json(intercom_api, sleeps):
-    intercom_api.conversations = [conversation("c1", S + 10), conversation("c2", S + 20)]
+    intercom_api.conversations = [bare_conversation("c1", S + 10), bare_conversation("c2", S + 20)]
     intercom_api.fail_next("/conversations/search", 429, headers={"Retry-After": "3"})
     intercom_api.fail_next("/conversations/search", 500)
     intercom_api.fail_next("/conversations/search", 200, body=b'{"conversations": [')
@@ -192,7 +134,7 @@ def test_a_401_midway_fails_the_range_and_keeps_previously_landed_files(
 
 
 def test_a_5xx_give_up_on_intercom_lands_nothing_of_the_range(intercom_api, sleeps, tmp_path):
-    intercom_api.conversations = [conversation("c1", S + 10), conversation("c2", S + 20)]
+    intercom_api.conversations = [bare_conversation("c1", S + 10), bare_conversation("c2", S + 20)]
     intercom_api.fail_next("/conversations/c2", 503, times=3)
     with pytest.raises(ConnectorError, match="GET /conversations/c2 returned HTTP 503"):
         land_source_range(
@@ -208,6 +150,87 @@ def test_a_give_up_on_a_reference_stream_lands_nothing_of_the_range(zendesk_api,
         land_source_range(
             zendesk(zendesk_api, sleeps, max_attempts=3), LandingWriter(tmp_path), DAY, DAY
         )
+    assert lake_files(tmp_path) == {}
+
+
+# ---- a pagination that goes round in a loop fails the range -------------------------------
+
+
+def test_a_zendesk_export_handing_back_its_cursor_fails_the_range_and_lands_nothing(
+    zendesk_api, sleeps, tmp_path
+):
+    zendesk_api.tickets = [ticket(i, S + 60 * i) for i in range(1, 6)]  # three export pages
+    zendesk_api.stuck_cursor = True  # the second page hands back the cursor it was asked with
+    with pytest.raises(ConnectorError) as raised:
+        land_source_range(zendesk(zendesk_api, sleeps), LandingWriter(tmp_path), DAY, DAY)
+
+    message = str(raised.value)
+    assert message.startswith(
+        "zendesk tickets: /api/v2/incremental/tickets/cursor.json answered with a next page it "
+        "had already given (/api/v2/incremental/tickets/cursor.json, query not shown)"
+    )
+    assert (raised.value.source, raised.value.stream) == ("zendesk", "tickets")
+    assert "cursor=" not in message and "?" not in message and ZD_TOKEN not in message
+    assert len(zendesk_api.calls("/api/v2/incremental/tickets/cursor.json")) == 2
+    assert lake_files(tmp_path) == {}
+
+
+def test_a_zendesk_time_export_stuck_on_one_second_fails_the_range_naming_organizations(
+    zendesk_api, sleeps, tmp_path
+):
+    zendesk_api.tickets = [ticket(1, S + 60)]
+    # More organizations share one second than fit on a page: next_page cannot move on.
+    zendesk_api.organizations = [{"id": i, "updated_at": iso(S)} for i in range(1, 4)]
+    with pytest.raises(ConnectorError) as raised:
+        land_source_range(zendesk(zendesk_api, sleeps), LandingWriter(tmp_path), DAY, DAY)
+
+    assert str(raised.value).startswith(
+        "zendesk organizations: /api/v2/incremental/organizations.json answered with a next "
+        "page it had already given"
+    )
+    assert "start_time" not in str(raised.value)
+    assert len(zendesk_api.calls("/api/v2/incremental/organizations.json")) == 2
+    assert lake_files(tmp_path) == {}
+
+
+def test_an_intercom_search_handing_back_its_cursor_fails_the_range_and_lands_nothing(
+    intercom_api, sleeps, tmp_path
+):
+    intercom_api.conversations = [bare_conversation(f"c{i}", S + 10 * i) for i in range(1, 6)]
+    intercom_api.stuck_cursor = True  # the second page hands back the cursor it was asked with
+    with pytest.raises(ConnectorError) as raised:
+        land_source_range(intercom(intercom_api, sleeps), LandingWriter(tmp_path), DAY, DAY)
+
+    searches = intercom_api.calls("/conversations/search")
+    cursor = searches[1].body["pagination"]["starting_after"]
+    assert str(raised.value).startswith(
+        "intercom conversations: /conversations/search answered with a starting_after cursor "
+        f"it had already given ({cursor!r})"
+    )
+    assert (raised.value.source, raised.value.stream) == ("intercom", "conversations")
+    assert len(searches) == 2 and IC_TOKEN not in str(raised.value)
+    assert intercom_api.calls("/conversations/c") == []  # failed before reading any in full
+    assert lake_files(tmp_path) == {}
+
+
+def test_a_typeform_before_token_coming_round_again_fails_the_range_and_lands_nothing(
+    typeform_api, sleeps, tmp_path
+):
+    # Newest first, two a page: r6 r5 | r4 r3 | ...; asked before=r3, the API starts over.
+    typeform_api.responses = {"f1": [response(f"r{i}", S + i) for i in range(7)]}
+    typeform_api.restart_at_before = "r3"
+    with pytest.raises(ConnectorError) as raised:
+        land_source_range(typeform(typeform_api, sleeps), LandingWriter(tmp_path), DAY, DAY)
+
+    message = str(raised.value)
+    assert message.startswith(
+        "typeform responses: /forms/f1/responses answered with a before token it had already "
+        "given ('r5')"
+    )
+    assert (raised.value.source, raised.value.stream) == ("typeform", "responses")
+    assert TF_TOKEN not in message and "?" not in message
+    calls = typeform_api.calls("/forms/f1/responses")
+    assert [c.query.get("before") for c in calls] == [None, "r5", "r3"]
     assert lake_files(tmp_path) == {}
 
 
@@ -257,10 +280,7 @@ def test_typeform_is_paced_to_its_two_requests_a_second(typeform_api, sleeps):
     typeform_api.responses = {
         "f1": [{"token": f"r{i}", "submitted_at": iso(S + i)} for i in range(7)]
     }
-    connector = TypeformConnector(
-        TF_TOKEN, ("f1",), typeform_api.url, page_size=2, http_options={"sleep": sleeps}
-    )
-    assert len(list(connector.extract_events(START, END))) == 7
+    assert len(list(typeform(typeform_api, sleeps).extract_events(START, END))) == 7
     calls = len(typeform_api.calls("/forms/f1/responses"))
     assert calls == 4 and len(sleeps) == calls - 1
     assert all(0.3 < s <= 0.5 for s in sleeps)
@@ -303,8 +323,8 @@ def test_schema_drift_in_intercom_and_typeform_records(
     intercom_api, typeform_api, sleeps, tmp_path
 ):
     intercom_api.conversations = [
-        {**conversation("c1", S + 10), "ai_agent": {"resolution_state": "x"}},
-        {**conversation("c2", S + 20), "state": 7},
+        {**bare_conversation("c1", S + 10), "ai_agent": {"resolution_state": "x"}},
+        {**bare_conversation("c2", S + 20), "state": 7},
     ]
     typeform_api.responses = {
         "f1": [

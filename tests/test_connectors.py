@@ -1,77 +1,41 @@
-"""Connector contract tests against independent fakes of the vendors' APIs on 127.0.0.1."""
+"""Connector contract tests against independent fakes of the vendors' APIs on 127.0.0.1.
 
+The fakes (as fixtures), connector builders and records are tests/connector_fixtures.py.
+"""
+
+import ast
 import socket
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from fakes.intercom import FakeIntercom
-from fakes.typeform import FakeTypeform
-from fakes.zendesk import FakeZendesk, iso
+import requests
+from connector_fixtures import (
+    EMAIL,
+    END,
+    IC_TOKEN,
+    START,
+    TF_TOKEN,
+    ZD_TOKEN,
+    E,
+    S,
+    conversation,
+    intercom,
+    response,
+    ticket,
+    typeform,
+    zendesk,
+)
+from fakes.zendesk import iso
 
-from connectors.base import EPOCH, event_time_in
+from connectors.base import EPOCH, event_time_in, paginate
 from connectors.errors import ConfigError, ConnectorError
-from connectors.http import HttpClient
+from connectors.http import BearerAuth, HttpClient
 from connectors.intercom import IntercomConnector
 from connectors.registry import CONNECTORS, connectors_from_env
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
-
-START = datetime(2026, 3, 2, tzinfo=UTC)
-END = START + timedelta(days=1)
-S, E = int(START.timestamp()), int(END.timestamp())
-EMAIL, TOKEN = "ops@example.com", "zd-secret-token-123"
-IC_TOKEN, TF_TOKEN = "ic-secret-token-456", "tf-secret-token-789"
-
-
-class Sleeps(list):
-    """Records requested waits instead of sleeping, so retry tests take milliseconds."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def zendesk_api() -> Iterator[FakeZendesk]:
-    fake = FakeZendesk(EMAIL, TOKEN, page_size=2).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def intercom_api() -> Iterator[FakeIntercom]:
-    fake = FakeIntercom(IC_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def typeform_api() -> Iterator[FakeTypeform]:
-    fake = FakeTypeform(TF_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-def zendesk(fake: FakeZendesk, sleeps: Sleeps, token: str = TOKEN, **http) -> ZendeskConnector:
-    options = {"sleep": sleeps, "backoff_base": 0.01, **http}
-    return ZendeskConnector(fake.url, EMAIL, token, page_size=2, http_options=options)
-
-
-def ticket(ident: int, updated: int, status: str = "open") -> dict:
-    return {
-        "id": ident,
-        "created_at": iso(S - 86400),
-        "updated_at": iso(updated),
-        "status": status,
-        "via": {"channel": "email"},
-    }
-
 
 # ---- zendesk -------------------------------------------------------------------------
 
@@ -227,10 +191,12 @@ def test_giving_up_names_source_stream_path_status_and_hides_secrets(zendesk_api
         "3 attempt",
     ):
         assert expected in message
-    assert TOKEN not in message and "start_time" not in message
+    assert ZD_TOKEN not in message and "start_time" not in message
     assert raised.value.status == 503 and len(sleeps) == 2
     assert (
-        "retry 1/2" in caplog.text and TOKEN not in caplog.text and "start_time" not in caplog.text
+        "retry 1/2" in caplog.text
+        and ZD_TOKEN not in caplog.text
+        and "start_time" not in caplog.text
     )
 
 
@@ -249,7 +215,7 @@ def test_bad_credentials_fail_with_a_hint_naming_the_env_vars(zendesk_api, sleep
     message = str(raised.value)
     assert "401" in message and "ZENDESK_API_TOKEN" in message and "ZENDESK_EMAIL" in message
     assert "wrong-token" not in message and sleeps == []  # 401 is not retried
-    assert "wrong-token" not in repr(connector) and TOKEN not in repr(connector)
+    assert "wrong-token" not in repr(connector) and ZD_TOKEN not in repr(connector)
 
 
 def test_connection_errors_are_retried_then_reported(sleeps):
@@ -276,7 +242,7 @@ def test_plain_http_is_refused_for_a_non_local_host():
             {
                 "ZENDESK_BASE_URL": "http://acme.zendesk.com",
                 "ZENDESK_EMAIL": EMAIL,
-                "ZENDESK_API_TOKEN": TOKEN,
+                "ZENDESK_API_TOKEN": ZD_TOKEN,
             }
         )
     with pytest.raises(ConfigError, match="plain http"):
@@ -290,6 +256,79 @@ def test_next_page_urls_on_another_host_are_rebased_onto_the_base_url():
     assert moved == "https://proxy.example.com/zd/api/v2/groups.json?page=2"
     same = "https://proxy.example.com/zd/api/v2/groups.json?page=3"
     assert client.resolve(same) == same
+
+
+def test_paginate_reads_to_the_stop_and_refuses_a_position_given_twice():
+    second = "https://acme.zendesk.com/api/v2/groups.json?page=2&secret=k"
+    pages = {None: {"items": [1, 2], "next": second}, second: {"items": [3], "next": None}}
+    fetched: list[str | None] = []
+
+    def fetch(at: str | None) -> dict:
+        fetched.append(at)
+        return pages[at]
+
+    def read() -> list:
+        return list(
+            paginate(
+                "zendesk",
+                "groups",
+                path="/api/v2/groups.json",
+                key="items",
+                fetch=fetch,
+                following=lambda page, _: page["next"],
+            )
+        )
+
+    assert read() == [1, 2, 3] and fetched == [None, second]
+
+    # The second page points back to itself: a URL is named by its path, never its query.
+    pages[second]["next"] = second
+    with pytest.raises(ConnectorError) as raised:
+        read()
+    message = str(raised.value)
+    assert message.startswith("zendesk groups: /api/v2/groups.json answered with a next page")
+    assert "(/api/v2/groups.json, query not shown)" in message
+    assert "page=2" not in message and "secret" not in message and "?" not in message
+    assert (raised.value.source, raised.value.stream) == ("zendesk", "groups")
+
+    # A bare cursor is named as is; a longer loop (c1, c2, c1) is caught too.
+    cursors = {None: "c1", "c1": "c2", "c2": "c1"}
+    with pytest.raises(
+        ConnectorError, match=r"a starting_after cursor it had already given \('c1'\)"
+    ):
+        list(
+            paginate(
+                "intercom",
+                "conversations",
+                path="/conversations/search",
+                key="items",
+                fetch=lambda at: {"items": [at], "next": cursors[at]},
+                following=lambda page, _: page["next"],
+                position="starting_after cursor",
+            )
+        )
+
+
+def test_no_connector_imports_another_connector():
+    folder = Path(__file__).resolve().parent.parent / "connectors"
+    modules = {cls.__module__ for cls in CONNECTORS.values()}
+    for module in modules:
+        tree = ast.parse((folder / f"{module.rsplit('.', 1)[1]}.py").read_text())
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):  # from connectors[.x] import y
+                imported |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+        assert not imported & (modules - {module}), f"{module} imports another connector"
+
+
+def test_bearer_auth_sends_the_token_and_never_shows_it():
+    client = HttpClient("typeform", "http://localhost:1", auth=BearerAuth(TF_TOKEN))
+    sent = client._session.prepare_request(requests.Request("GET", "http://localhost:1/forms"))
+    assert sent.headers["Authorization"] == f"Bearer {TF_TOKEN}"
+    shown = repr(BearerAuth(TF_TOKEN)) + str(BearerAuth(TF_TOKEN)) + repr(client)
+    assert TF_TOKEN not in shown and TF_TOKEN not in str(client._session.headers)
 
 
 def test_a_record_without_a_readable_time_is_kept_for_landing_to_reject():
@@ -336,31 +375,6 @@ def test_registry_builds_configured_connectors_without_calling_them():
 # ---- intercom ------------------------------------------------------------------------
 
 
-def conversation(ident: str, updated: int, state: str = "open") -> dict:
-    return {
-        "type": "conversation",
-        "id": ident,
-        "created_at": S - 3600,
-        "updated_at": updated,
-        "state": state,
-        "admin_assignee_id": 42,
-        "conversation_parts": {
-            "type": "conversation_part.list",
-            "conversation_parts": [
-                {
-                    "type": "conversation_part",
-                    "id": f"{ident}-p1",
-                    "part_type": "comment",
-                    "body": "<p>hi</p>",
-                    "created_at": updated,
-                    "author": {"type": "admin", "id": "42"},
-                }
-            ],
-            "total_count": 1,
-        },
-    }
-
-
 def test_intercom_search_window_pagination_and_full_records(intercom_api, sleeps):
     intercom_api.conversations = [
         conversation("c0", S - 1),
@@ -370,10 +384,7 @@ def test_intercom_search_window_pagination_and_full_records(intercom_api, sleeps
         conversation("c3", E - 1),
         conversation("c4", E),
     ]
-    connector = IntercomConnector(
-        IC_TOKEN, intercom_api.url, per_page=2, http_options={"sleep": sleeps}
-    )
-    got = list(connector.extract_events(START, END))
+    got = list(intercom(intercom_api, sleeps).extract_events(START, END))
 
     assert [x.record["id"] for x in got] == ["c1", "c2", "c3"]
     assert got[1].record["state"] == "closed"
@@ -420,24 +431,6 @@ def test_intercom_reference_and_bad_token(intercom_api, sleeps):
 # ---- typeform ------------------------------------------------------------------------
 
 
-def response(token: str, submitted: int) -> dict:
-    return {
-        "landing_id": token,
-        "token": token,
-        "response_id": token,
-        "landed_at": iso(submitted - 60),
-        "submitted_at": iso(submitted),
-        "hidden": {"ticket_id": "12"},
-        "answers": [
-            {
-                "field": {"id": "f1", "ref": "nps", "type": "opinion_scale"},
-                "type": "number",
-                "number": 9,
-            }
-        ],
-    }
-
-
 def test_typeform_drops_the_inclusive_until_and_pages_with_before(typeform_api, sleeps):
     typeform_api.responses = {
         "formA": [
@@ -450,9 +443,7 @@ def test_typeform_drops_the_inclusive_until_and_pages_with_before(typeform_api, 
         ],
         "formB": [response("b1", S + 5)],
     }
-    connector = TypeformConnector(
-        TF_TOKEN, ("formA", "formB"), typeform_api.url, page_size=2, http_options={"sleep": sleeps}
-    )
+    connector = typeform(typeform_api, sleeps, form_ids=("formA", "formB"))
     got = list(connector.extract_events(START, END))
 
     assert sorted(x.record["token"] for x in got) == ["b1", "r1", "r2", "r3", "r4"]

@@ -23,6 +23,9 @@ class FakeIntercom(FakeAPI):
         self.admins: list[dict] = []
         self.teams: list[dict] = []
         self.newest_first = False  # the search's sort order is the API's choice, not ours
+        # A broken search: asked with starting_after, it hands back that same cursor as
+        # pages.next, so its pagination loops.
+        self.stuck_cursor = False
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == f"Bearer {self.token}"
@@ -71,9 +74,10 @@ class FakeIntercom(FakeAPI):
             "total_pages": max(1, -(-len(found) // per_page)),
         }
         if following is not None:
+            after = base64.b64encode(str(following).encode()).decode()
             pages["next"] = {
                 "per_page": per_page,
-                "starting_after": base64.b64encode(str(following).encode()).decode(),
+                "starting_after": cursor if self.stuck_cursor and cursor else after,
             }
         summaries = [{k: v for k, v in c.items() if k != "conversation_parts"} for c in chunk]
         return (

@@ -18,6 +18,9 @@ class FakeTypeform(FakeAPI):
         self.token = token
         self.responses: dict[str, list[dict]] = {}
         self.forms: dict[str, dict] = {}
+        # A broken Responses API: asked with before=<this token>, it answers as if asked
+        # without before (the newest responses again), so its pagination loops.
+        self.restart_at_before: str | None = None
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == f"Bearer {self.token}"
@@ -40,7 +43,7 @@ class FakeTypeform(FakeAPI):
             items = [r for r in items if _moment(r["submitted_at"]) >= _moment(query["since"])]
         if "until" in query:
             items = [r for r in items if _moment(r["submitted_at"]) <= _moment(query["until"])]
-        if "before" in query:
+        if "before" in query and query["before"] != self.restart_at_before:
             tokens = [r["token"] for r in items]
             items = items[tokens.index(query["before"]) + 1 :]
         size = int(query.get("page_size", 25))

@@ -44,6 +44,9 @@ class FakeZendesk(FakeAPI):
         # Zendesk orders cursor exports by an internal generated time, not updated_at: with
         # this off, records are served in list order (as if generated in that order).
         self.export_sorted = True
+        # A broken export: asked with a cursor, it hands back that same cursor, so its
+        # pagination loops (the connector must stop with an error, not read forever).
+        self.stuck_cursor = False
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == self.expected_auth
@@ -96,6 +99,8 @@ class FakeZendesk(FakeAPI):
             matching.sort(key=lambda r: (ts(r["updated_at"]), r["id"]))
         chunk, following = page_of(matching, state["offset"], self.page_size)
         after = _cursor({**state, "offset": following or len(matching)})
+        if self.stuck_cursor and "cursor" in query:
+            after = query["cursor"]
         return (
             200,
             {},
