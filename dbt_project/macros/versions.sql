@@ -1,3 +1,25 @@
+{#- Landed rows are versions (docs/landing.md): a record landed on three days has three rows.
+    The rows of `relation` (a CTE's name, or a relation) that are the latest version of their
+    record (`key`): the latest by the record's own update time where it has one (`updated_at`),
+    then by the window that landed it and by when it was read. Staging models keep only these;
+    the incremental ones then merge them with the stored rows (keep_latest_versions). Ticket
+    audits, which never change, use latest_versions below. -#}
+{% macro latest_version_per_record(relation, key, updated_at=none) -%}
+select *
+from (
+    select
+        *,
+        row_number() over (
+            partition by {{ key }}
+            order by
+                {%- if updated_at %} {{ updated_at }} desc nulls last,{% endif %}
+                _window_end desc, _extracted_at desc
+        ) as version_rank
+    from {{ relation }}
+) as versions
+where version_rank = 1
+{%- endmacro %}
+
 {#- The latest landed version of each record of an immutable stream (ticket audits), as a
     select: rows of versions_relation that no later version of the same id outranks (a later
     window, then a later extraction). An anti-join on the id reads the wide columns once; a

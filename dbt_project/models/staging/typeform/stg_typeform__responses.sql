@@ -7,14 +7,8 @@ with source as (
 ),
 
 -- Landed rows are versions: keep the latest of each record.
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by response_id
-            order by _window_end desc, _extracted_at desc
-        ) as version_rank
-    from source
+latest as (
+    {{ csops.latest_version_per_record('source', 'response_id') }}
 ),
 
 final as (
@@ -29,8 +23,7 @@ final as (
         answers,
         _window_end,
         _extracted_at
-    from ranked
-    where version_rank = 1
+    from latest
 )
 
 {{ csops.keep_latest_versions(scope, 'final', 'response_id',

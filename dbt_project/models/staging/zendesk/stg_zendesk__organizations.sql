@@ -3,14 +3,8 @@ with source as (
 ),
 
 -- Landed rows are versions: keep the latest of each record.
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by id
-            order by updated_at desc nulls last, _window_end desc, _extracted_at desc
-        ) as version_rank
-    from source
+latest as (
+    {{ csops.latest_version_per_record('source', 'id', updated_at='updated_at') }}
 ),
 
 final as (
@@ -21,8 +15,7 @@ final as (
         updated_at,
         _window_end,
         _extracted_at
-    from ranked
-    where version_rank = 1
+    from latest
 )
 
 select * from final
