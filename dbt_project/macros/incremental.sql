@@ -2,8 +2,8 @@
     landing can have changed, and must leave every table as a full refresh of the same lake
     would (tests/test_dbt_incremental_build.py holds it to that).
 
-    Models built this way call `csops.incremental_model(kind, unique_key)` (at the end of
-    this file), which makes them `materialized='incremental'` with the custom strategy
+    Models built this way call `csops.incremental_model(kind, key)` (at the end of this
+    file), which makes them `materialized='incremental'` with the custom strategy
     `csops_scope` and one of these kinds (config `csops_scope`):
 
     - `versions` (staging): read only the landed rows extracted after the table's watermark,
@@ -36,14 +36,14 @@
 
 {% macro get_incremental_csops_scope_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
-    {%- set key = config.get('unique_key') -%}
+    {%- set key = config.get('csops_key') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set scope = csops.incremental_scope() -%}
     delete from {{ target }}
     {%- if scope.mode == 'partial' and scope.kind == 'days' %}
-    where {{ config.get('csops_scope_key') or key }} >= {{ csops.since_period(scope) }}
+    where {{ config.get('csops_scope_key') }} >= {{ csops.since_period(scope) }}
     {%- elif scope.mode == 'partial' %}
-    where {{ config.get('csops_scope_key') or key }} in (
+    where {{ config.get('csops_scope_key') }} in (
         {%- if scope.kind == 'versions' %}
         select {{ key }} from {{ arg_dict['temp_relation'] }}
         {%- else %}
@@ -432,20 +432,22 @@
 
 {#- The config of an incremental model of `kind` (kinds above), and its scope for this build:
     `{%- set scope = csops.incremental_model('ticket', 'ticket_id') %}` at the top of the
-    model. `scope_key` is the expression the rows are deleted by when it is not unique_key;
-    `post_hook` lists hooks to run after the build, before the model's state is saved. -#}
-{% macro incremental_model(kind, unique_key, scope_key=none, post_hook=[], days_grain=none) -%}
+    model. `key` names what a row belongs to: the record (staging), the ticket, conversation,
+    contact, response, day or week whose rows a build replaces. It is not a unique key (a
+    ticket has many status intervals; a day has a row per channel and team), so dbt's
+    unique_key is not set. `scope_key` is the expression the rows are deleted by when it is
+    not `key` itself; `post_hook` lists hooks to run after the build, before the model's
+    state is saved. -#}
+{% macro incremental_model(kind, key, scope_key=none, post_hook=[], days_grain=none) -%}
     {%- set settings = {
         'materialized': 'incremental',
         'incremental_strategy': 'csops_scope',
         'csops_scope': kind,
-        'unique_key': unique_key,
+        'csops_key': key,
+        'csops_scope_key': scope_key if scope_key is not none else key,
         'on_schema_change': 'fail',
         'post_hook': post_hook + ["{{ csops.save_incremental_state('" ~ kind ~ "') }}"]
     } -%}
-    {%- if scope_key is not none -%}
-        {%- do settings.update({'csops_scope_key': scope_key}) -%}
-    {%- endif -%}
     {%- if days_grain is not none -%}
         {%- do settings.update({'csops_days_grain': days_grain}) -%}
     {%- endif -%}

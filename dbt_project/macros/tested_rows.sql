@@ -8,8 +8,8 @@
     a key with some written row finds every duplicate a full test would, for a fraction of
     the cost.
 
-    The written rows are told by their scope key (the model's csops_scope_key, else its
-    unique_key: what the csops_scope strategy deletes and inserts by). Three tables keep it:
+    The written rows are told by their scope key (the model's csops_scope_key: what the
+    csops_scope strategy deletes and inserts by). Three tables keep it:
 
     - csops_state.unchecked_keys: the scope keys (as text) of the rows each partial build
       inserted (record_written_keys, in the strategy), kept until the model's tests pass.
@@ -39,7 +39,7 @@
 {#- In the csops_scope strategy, after a partial build's insert: the scope keys it wrote (only
     for a model with a uniqueness test to read them: has_scoped_tests). -#}
 {% macro record_written_keys(temp_relation) -%}
-    {%- set scope_key = config.get('csops_scope_key') or config.get('unique_key') -%}
+    {%- set scope_key = config.get('csops_scope_key') -%}
     insert into csops_state.unchecked_keys
     select distinct '{{ this.identifier }}', cast({{ scope_key }} as varchar)
     from {{ temp_relation }};
@@ -80,7 +80,7 @@
     {%- if node is none or node.config.materialized != 'incremental' -%}
         {{ return(model) }}
     {%- endif -%}
-    {%- set scope_key = node.config.get('csops_scope_key') or node.config.get('unique_key') -%}
+    {%- set scope_key = node.config.get('csops_scope_key') -%}
     {#- One query: whether the model's tests can be scoped, and the type of its scope key
         (the recorded keys are text), none when the table is empty. -#}
     {%- set tested = run_query(
