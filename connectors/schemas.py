@@ -6,7 +6,7 @@ the full record always lands in ``_raw``, so a field we do not type yet is never
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -47,16 +47,104 @@ REJECTED_SCHEMA = pa.schema(
 
 
 Parser = Callable[[dict, Mapping[str, Any]], dict]
+# Reads one column's value from an API record (or a nested object) and the landing context;
+# rejects the record with RecordRejected.
+Reader = Callable[[Mapping, Mapping], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One typed column: its name, its Arrow type, and how to read it from a record.
+
+    ``early`` columns are read before the others (in table order), so their rejection reason
+    wins when several fields are wrong; their place in the row is still their table position.
+    """
+
+    name: str
+    type: pa.DataType
+    read: Reader
+    early: bool = False
+
+    @property
+    def arrow_field(self) -> pa.Field:
+        return pa.field(self.name, self.type)
+
+
+def col(
+    name: str,
+    kind: pa.DataType,
+    reader: Callable[..., Any],
+    path: str | None = None,
+    required: bool = False,
+    early: bool = False,
+) -> Column:
+    """A column read by one of connectors.fields' readers at ``path`` (default: its name)."""
+    at = path or name
+    if required:
+        return Column(name, kind, lambda r, _: reader(r, at, True), early)
+    return Column(name, kind, lambda r, _: reader(r, at), early)
+
+
+def _row_parser(columns: tuple[Column, ...]) -> Parser:
+    """Reads every column of the table into a dict in table order (early columns first)."""
+    readers = tuple((c.name, c.read) for c in columns)
+    early = tuple((c.name, c.read) for c in columns if c.early)
+    if not early:
+        return lambda r, context: {name: read(r, context) for name, read in readers}
+
+    def parse(r: Mapping, context: Mapping) -> dict:
+        first = {name: read(r, context) for name, read in early}
+        return {name: first[name] if name in first else read(r, context) for name, read in readers}
+
+    return parse
+
+
+def nested(
+    name: str,
+    columns: tuple[Column, ...],
+    path: str | None = None,
+    early: bool = False,
+    row: Callable[[Mapping], dict] | None = None,
+) -> Column:
+    """A list-of-structs column: one struct per object of the list at ``path``.
+
+    The struct's fields are ``columns``; ``row`` replaces the table-driven reader of one object
+    where speed matters (it must return exactly those fields, tests/test_stream_columns.py).
+    """
+    at = path or name
+    kind = pa.list_(pa.struct([c.arrow_field for c in columns]))
+    if row is not None:
+        return Column(name, kind, lambda r, _: [row(i) for i in items(r, at)], early)
+    parse = _row_parser(columns)
+    return Column(name, kind, lambda r, ctx: [parse(i, ctx) for i in items(r, at)], early)
 
 
 @dataclass(frozen=True)
 class StreamSchema:
-    """One landed stream: its Parquet schema, its parser, and how to dedupe its rows."""
+    """One landed stream: its columns (hence its Parquet schema and parser) and its dedupe keys.
 
-    typed: pa.Schema
-    parse: Parser
+    ``check`` runs before any column is read, for rules about the record as a whole.
+    """
+
+    columns: tuple[Column, ...]
     id_column: str
     updated_column: str | None
+    check: Callable[[Mapping, Mapping], Any] | None = None
+    typed: pa.Schema = field(init=False, repr=False, compare=False)
+    parse: Parser = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "typed", pa.schema([c.arrow_field for c in self.columns]))
+        parse = _row_parser(self.columns)
+        check = self.check
+        if check is not None:
+            row = parse
+
+            def parse(r: Mapping, context: Mapping) -> dict:
+                check(r, context)
+                return row(r, context)
+
+        object.__setattr__(self, "parse", parse)
 
     @property
     def schema(self) -> pa.Schema:
@@ -64,33 +152,29 @@ class StreamSchema:
         return pa.schema([*self.typed, *META_FIELDS])
 
 
-def _struct(**fields: pa.DataType) -> pa.DataType:
-    return pa.list_(pa.struct([pa.field(name, kind) for name, kind in fields.items()]))
+S, I64, I32, B, D, F = pa.string(), pa.int64(), pa.int32(), pa.bool_(), pa.date32(), pa.float64()
+
+
+def _as_text(path: str) -> Reader:
+    """Any JSON value as text (never rejects)."""
+    return lambda r, _: as_text(r.get(path))
 
 
 # ---- zendesk -------------------------------------------------------------------------
 
-
-def _zendesk_ticket(r: dict, _: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "created_at": timestamp(r, "created_at", True),
-        "updated_at": timestamp(r, "updated_at", True),
-        "status": text(r, "status", True),
-        "priority": text(r, "priority"),
-        "channel": text(r, "via.channel"),
-        "group_id": bigint(r, "group_id"),
-        "assignee_id": bigint(r, "assignee_id"),
-        "requester_id": bigint(r, "requester_id"),
-        "submitter_id": bigint(r, "submitter_id"),
-        "organization_id": bigint(r, "organization_id"),
-        "tags": text_list(r, "tags"),
-        "satisfaction_score": text(r, "satisfaction_rating.score"),
-        "is_public": boolean(r, "is_public"),
-    }
+_AUDIT_EVENT = (
+    col("id", I64, bigint),
+    col("type", S, text),
+    Column("field_name", S, _as_text("field_name")),
+    Column("value", S, _as_text("value")),
+    Column("previous_value", S, _as_text("previous_value")),
+    col("public", B, boolean),
+    col("author_id", I64, bigint),
+)
 
 
 def _zendesk_audit_event(e: Mapping) -> dict:
+    """One audit event, the fields of _AUDIT_EVENT (hand-written: it is the hot path)."""
     event_id, kind, public, author_id = (
         e.get("id"),
         e.get("type"),
@@ -119,184 +203,33 @@ def _zendesk_audit_event(e: Mapping) -> dict:
     }
 
 
-def _zendesk_audit(r: dict, _: Mapping) -> dict:
-    events = [_zendesk_audit_event(e) for e in items(r, "events")]
-    return {
-        "id": bigint(r, "id", True),
-        "ticket_id": bigint(r, "ticket_id", True),
-        "created_at": timestamp(r, "created_at", True),
-        "author_id": bigint(r, "author_id"),
-        "via_channel": text(r, "via.channel"),
-        "events": events,
-    }
+def _holiday_schedule_id(r: Mapping, context: Mapping) -> int | None:
+    return bigint(
+        {"schedule_id": context.get("schedule_id", r.get("schedule_id"))}, "schedule_id", True
+    )
 
 
-def _zendesk_user(r: dict, _: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "name": text(r, "name"),
-        "email": text(r, "email"),
-        "role": text(r, "role"),
-        "active": boolean(r, "active"),
-        "organization_id": bigint(r, "organization_id"),
-        "default_group_id": bigint(r, "default_group_id"),
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at", True),
-    }
-
-
-def _zendesk_group(r: dict, _: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "name": text(r, "name"),
-        "deleted": boolean(r, "deleted"),
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at"),
-    }
-
-
-def _zendesk_organization(r: dict, _: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "name": text(r, "name"),
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at", True),
-    }
-
-
-def _zendesk_rating(r: dict, _: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "ticket_id": bigint(r, "ticket_id"),
-        "assignee_id": bigint(r, "assignee_id"),
-        "group_id": bigint(r, "group_id"),
-        "requester_id": bigint(r, "requester_id"),
-        "score": text(r, "score", True),
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at", True),
-    }
-
-
-def _zendesk_schedule(r: dict, _: Mapping) -> dict:
-    intervals = [
-        {"start_time": integer(i, "start_time"), "end_time": integer(i, "end_time")}
-        for i in items(r, "intervals")
-    ]
-    return {
-        "id": bigint(r, "id", True),
-        "name": text(r, "name"),
-        "time_zone": text(r, "time_zone"),
-        "intervals": intervals,
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at"),
-    }
-
-
-def _zendesk_holiday(r: dict, context: Mapping) -> dict:
-    return {
-        "id": bigint(r, "id", True),
-        "schedule_id": bigint(
-            {"schedule_id": context.get("schedule_id", r.get("schedule_id"))}, "schedule_id", True
-        ),
-        "name": text(r, "name"),
-        "start_date": day(r, "start_date"),
-        "end_date": day(r, "end_date"),
-    }
-
-
-def _conditions(r: dict, path: str) -> list[dict]:
-    return [
-        {
-            "field": as_text(c.get("field")),
-            "operator": text(c, "operator"),
-            "value": as_text(c.get("value")),
-        }
-        for c in items(r, path)
-    ]
-
-
-def _zendesk_sla_policy(r: dict, _: Mapping) -> dict:
-    metrics = [
-        {
-            "priority": text(m, "priority"),
-            "metric": text(m, "metric"),
-            "target": integer(m, "target"),
-            "business_hours": boolean(m, "business_hours"),
-        }
-        for m in items(r, "policy_metrics")
-    ]
-    return {
-        "id": bigint(r, "id", True),
-        "title": text(r, "title"),
-        "position": integer(r, "position"),
-        "filter_all": _conditions(r, "filter.all"),
-        "filter_any": _conditions(r, "filter.any"),
-        "policy_metrics": metrics,
-        "created_at": timestamp(r, "created_at"),
-        "updated_at": timestamp(r, "updated_at"),
-    }
-
+_CONDITION = (
+    Column("field", S, _as_text("field")),
+    col("operator", S, text),
+    Column("value", S, _as_text("value")),
+)
 
 # ---- intercom ------------------------------------------------------------------------
 
 
-def _intercom_part(p: Mapping) -> dict:
+def _has_body(p: Mapping, _: Mapping) -> bool:
     body = p.get("body")
-    return {
-        "id": ident(p, "id"),
-        "part_type": text(p, "part_type"),
-        "author_type": text(p, "author.type"),
-        "author_id": ident(p, "author.id"),
-        "created_at": timestamp(p, "created_at"),
-        "has_body": isinstance(body, str) and body.strip() != "",
-        "assigned_to_type": text(p, "assigned_to.type"),
-        "assigned_to_id": ident(p, "assigned_to.id"),
-    }
+    return isinstance(body, str) and body.strip() != ""
 
 
-def _intercom_conversation(r: dict, _: Mapping) -> dict:
-    contacts = items(r, "contacts.contacts")
-    return {
-        "id": ident(r, "id", True),
-        "created_at": timestamp(r, "created_at", True),
-        "updated_at": timestamp(r, "updated_at", True),
-        "state": text(r, "state"),
-        "open": boolean(r, "open"),
-        "admin_assignee_id": ident(r, "admin_assignee_id"),
-        "team_assignee_id": ident(r, "team_assignee_id"),
-        "source_type": text(r, "source.type"),
-        "source_delivered_as": text(r, "source.delivered_as"),
-        "source_author_type": text(r, "source.author.type"),
-        "source_author_id": ident(r, "source.author.id"),
-        "source_author_email": text(r, "source.author.email"),
-        "contact_id": ident(contacts[0], "id") if contacts else None,
-        "rating": integer(r, "conversation_rating.rating"),
-        "rating_created_at": timestamp(r, "conversation_rating.created_at"),
-        "rating_teammate_id": ident(r, "conversation_rating.teammate.id"),
-        "ai_agent_participated": boolean(r, "ai_agent_participated"),
-        "ai_agent_resolution_state": text(r, "ai_agent.resolution_state"),
-        "sla_name": text(r, "sla_applied.sla_name"),
-        "sla_status": text(r, "sla_applied.sla_status"),
-        "parts": [_intercom_part(p) for p in items(r, "conversation_parts.conversation_parts")],
-    }
+def _contacts(r: Mapping, _: Mapping) -> list[Mapping]:
+    return items(r, "contacts.contacts")
 
 
-def _intercom_admin(r: dict, _: Mapping) -> dict:
-    return {
-        "id": ident(r, "id", True),
-        "name": text(r, "name"),
-        "email": text(r, "email"),
-        "type": text(r, "type"),
-        "team_ids": id_list(r, "team_ids"),
-    }
-
-
-def _intercom_team(r: dict, _: Mapping) -> dict:
-    return {
-        "id": ident(r, "id", True),
-        "name": text(r, "name"),
-        "admin_ids": id_list(r, "admin_ids"),
-    }
+def _contact_id(r: Mapping, context: Mapping) -> str | None:
+    contacts = _contacts(r, context)
+    return ident(contacts[0], "id") if contacts else None
 
 
 # ---- typeform ------------------------------------------------------------------------
@@ -305,249 +238,274 @@ def _intercom_team(r: dict, _: Mapping) -> dict:
 _TEXT_ANSWERS = ("text", "email", "url", "phone_number", "date", "file_url", "payment")
 
 
-def _typeform_answer(a: Mapping) -> dict:
-    kind = text(a, "type")
-    value = a.get(kind) if kind in _TEXT_ANSWERS else None
+def _answer_text(a: Mapping, _: Mapping) -> str | None:
+    kind = a.get("type")  # already checked by the early "type" column
+    return as_text(a.get(kind) if kind in _TEXT_ANSWERS else None)
+
+
+def _answer_choice(a: Mapping, _: Mapping) -> str | None:
     labels = get(a, "choices.labels")
     choice = text(a, "choice.label")
     if choice is None and isinstance(labels, list):
         choice = as_text(labels)
-    return {
-        "field_id": ident(a, "field.id"),
-        "field_ref": text(a, "field.ref"),
-        "field_type": text(a, "field.type"),
-        "type": kind,
-        "number": number(a, "number"),
-        "text": as_text(value),
-        "boolean": boolean(a, "boolean"),
-        "choice_label": choice,
-    }
+    return choice
 
 
-def _typeform_response(r: dict, context: Mapping) -> dict:
-    form_id = context.get("form_id")
-    if form_id is None:
+def _form_in_context(_: Mapping, context: Mapping) -> None:
+    if context.get("form_id") is None:
         raise RecordRejected("required field form_id is missing (no form in the context)")
-    response_id = r.get("response_id") or r.get("token")
-    return {
-        "response_id": ident({"id": response_id}, "id", True),
-        "form_id": ident({"id": form_id}, "id", True),
-        "landed_at": timestamp(r, "landed_at"),
-        "submitted_at": timestamp(r, "submitted_at", True),
-        "hidden_ticket_id": as_text(get(r, "hidden.ticket_id")),
-        "hidden_conversation_id": as_text(get(r, "hidden.conversation_id")),
-        "hidden_email": text(r, "hidden.email"),
-        "answers": [_typeform_answer(a) for a in items(r, "answers")],
-    }
 
 
-def _typeform_form(r: dict, _: Mapping) -> dict:
-    fields = [
-        {
-            "id": ident(f, "id"),
-            "ref": text(f, "ref"),
-            "type": text(f, "type"),
-            "title": text(f, "title"),
-        }
-        for f in items(r, "fields")
-    ]
-    return {"id": ident(r, "id", True), "title": text(r, "title"), "fields": fields}
+def _response_id(r: Mapping, _: Mapping) -> str | None:
+    return ident({"id": r.get("response_id") or r.get("token")}, "id", True)
+
+
+def _form_id(_: Mapping, context: Mapping) -> str | None:
+    return ident({"id": context.get("form_id")}, "id", True)
 
 
 # ---- the registry of streams ---------------------------------------------------------
 
-S, I64, I32, B, D, F = pa.string(), pa.int64(), pa.int32(), pa.bool_(), pa.date32(), pa.float64()
-_CONDITION = _struct(field=S, operator=S, value=S)
-
-
-def _schema(**columns: pa.DataType) -> pa.Schema:
-    return pa.schema([pa.field(name, kind) for name, kind in columns.items()])
-
-
 STREAMS: dict[tuple[str, str], StreamSchema] = {
     ("zendesk", "tickets"): StreamSchema(
-        _schema(
-            id=I64,
-            created_at=TS,
-            updated_at=TS,
-            status=S,
-            priority=S,
-            channel=S,
-            group_id=I64,
-            assignee_id=I64,
-            requester_id=I64,
-            submitter_id=I64,
-            organization_id=I64,
-            tags=pa.list_(S),
-            satisfaction_score=S,
-            is_public=B,
+        (
+            col("id", I64, bigint, required=True),
+            col("created_at", TS, timestamp, required=True),
+            col("updated_at", TS, timestamp, required=True),
+            col("status", S, text, required=True),
+            col("priority", S, text),
+            col("channel", S, text, "via.channel"),
+            col("group_id", I64, bigint),
+            col("assignee_id", I64, bigint),
+            col("requester_id", I64, bigint),
+            col("submitter_id", I64, bigint),
+            col("organization_id", I64, bigint),
+            col("tags", pa.list_(S), text_list),
+            col("satisfaction_score", S, text, "satisfaction_rating.score"),
+            col("is_public", B, boolean),
         ),
-        _zendesk_ticket,
         "id",
         "updated_at",
     ),
     ("zendesk", "ticket_audits"): StreamSchema(
-        _schema(
-            id=I64,
-            ticket_id=I64,
-            created_at=TS,
-            author_id=I64,
-            via_channel=S,
-            events=_struct(
-                id=I64, type=S, field_name=S, value=S, previous_value=S, public=B, author_id=I64
-            ),
+        (
+            col("id", I64, bigint, required=True),
+            col("ticket_id", I64, bigint, required=True),
+            col("created_at", TS, timestamp, required=True),
+            col("author_id", I64, bigint),
+            col("via_channel", S, text, "via.channel"),
+            nested("events", _AUDIT_EVENT, early=True, row=_zendesk_audit_event),
         ),
-        _zendesk_audit,
         "id",
         "created_at",
     ),
     ("zendesk", "users"): StreamSchema(
-        _schema(
-            id=I64,
-            name=S,
-            email=S,
-            role=S,
-            active=B,
-            organization_id=I64,
-            default_group_id=I64,
-            created_at=TS,
-            updated_at=TS,
+        (
+            col("id", I64, bigint, required=True),
+            col("name", S, text),
+            col("email", S, text),
+            col("role", S, text),
+            col("active", B, boolean),
+            col("organization_id", I64, bigint),
+            col("default_group_id", I64, bigint),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp, required=True),
         ),
-        _zendesk_user,
         "id",
         "updated_at",
     ),
     ("zendesk", "groups"): StreamSchema(
-        _schema(id=I64, name=S, deleted=B, created_at=TS, updated_at=TS),
-        _zendesk_group,
+        (
+            col("id", I64, bigint, required=True),
+            col("name", S, text),
+            col("deleted", B, boolean),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp),
+        ),
         "id",
         "updated_at",
     ),
     ("zendesk", "organizations"): StreamSchema(
-        _schema(id=I64, name=S, created_at=TS, updated_at=TS),
-        _zendesk_organization,
+        (
+            col("id", I64, bigint, required=True),
+            col("name", S, text),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp, required=True),
+        ),
         "id",
         "updated_at",
     ),
     ("zendesk", "satisfaction_ratings"): StreamSchema(
-        _schema(
-            id=I64,
-            ticket_id=I64,
-            assignee_id=I64,
-            group_id=I64,
-            requester_id=I64,
-            score=S,
-            created_at=TS,
-            updated_at=TS,
+        (
+            col("id", I64, bigint, required=True),
+            col("ticket_id", I64, bigint),
+            col("assignee_id", I64, bigint),
+            col("group_id", I64, bigint),
+            col("requester_id", I64, bigint),
+            col("score", S, text, required=True),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp, required=True),
         ),
-        _zendesk_rating,
         "id",
         "updated_at",
     ),
     ("zendesk", "schedules"): StreamSchema(
-        _schema(
-            id=I64,
-            name=S,
-            time_zone=S,
-            intervals=_struct(start_time=I32, end_time=I32),
-            created_at=TS,
-            updated_at=TS,
+        (
+            col("id", I64, bigint, required=True),
+            col("name", S, text),
+            col("time_zone", S, text),
+            nested(
+                "intervals",
+                (col("start_time", I32, integer), col("end_time", I32, integer)),
+                early=True,
+            ),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp),
         ),
-        _zendesk_schedule,
         "id",
         "updated_at",
     ),
     ("zendesk", "holidays"): StreamSchema(
-        _schema(id=I64, schedule_id=I64, name=S, start_date=D, end_date=D),
-        _zendesk_holiday,
+        (
+            col("id", I64, bigint, required=True),
+            Column("schedule_id", I64, _holiday_schedule_id),  # the context's schedule first
+            col("name", S, text),
+            col("start_date", D, day),
+            col("end_date", D, day),
+        ),
         "id",
         None,
     ),
     ("zendesk", "sla_policies"): StreamSchema(
-        _schema(
-            id=I64,
-            title=S,
-            position=I32,
-            filter_all=_CONDITION,
-            filter_any=_CONDITION,
-            policy_metrics=_struct(priority=S, metric=S, target=I32, business_hours=B),
-            created_at=TS,
-            updated_at=TS,
+        (
+            col("id", I64, bigint, required=True),
+            col("title", S, text),
+            col("position", I32, integer),
+            nested("filter_all", _CONDITION, "filter.all"),
+            nested("filter_any", _CONDITION, "filter.any"),
+            nested(
+                "policy_metrics",
+                (
+                    col("priority", S, text),
+                    col("metric", S, text),
+                    col("target", I32, integer),
+                    col("business_hours", B, boolean),
+                ),
+                early=True,
+            ),
+            col("created_at", TS, timestamp),
+            col("updated_at", TS, timestamp),
         ),
-        _zendesk_sla_policy,
         "id",
         "updated_at",
     ),
     ("intercom", "conversations"): StreamSchema(
-        _schema(
-            id=S,
-            created_at=TS,
-            updated_at=TS,
-            state=S,
-            open=B,
-            admin_assignee_id=S,
-            team_assignee_id=S,
-            source_type=S,
-            source_delivered_as=S,
-            source_author_type=S,
-            source_author_id=S,
-            source_author_email=S,
-            contact_id=S,
-            rating=I32,
-            rating_created_at=TS,
-            rating_teammate_id=S,
-            ai_agent_participated=B,
-            ai_agent_resolution_state=S,
-            sla_name=S,
-            sla_status=S,
-            parts=_struct(
-                id=S,
-                part_type=S,
-                author_type=S,
-                author_id=S,
-                created_at=TS,
-                has_body=B,
-                assigned_to_type=S,
-                assigned_to_id=S,
+        (
+            col("id", S, ident, required=True),
+            col("created_at", TS, timestamp, required=True),
+            col("updated_at", TS, timestamp, required=True),
+            col("state", S, text),
+            col("open", B, boolean),
+            col("admin_assignee_id", S, ident),
+            col("team_assignee_id", S, ident),
+            col("source_type", S, text, "source.type"),
+            col("source_delivered_as", S, text, "source.delivered_as"),
+            col("source_author_type", S, text, "source.author.type"),
+            col("source_author_id", S, ident, "source.author.id"),
+            col("source_author_email", S, text, "source.author.email"),
+            Column("contact_id", S, _contact_id),  # the first contact's
+            col("rating", I32, integer, "conversation_rating.rating"),
+            col("rating_created_at", TS, timestamp, "conversation_rating.created_at"),
+            col("rating_teammate_id", S, ident, "conversation_rating.teammate.id"),
+            col("ai_agent_participated", B, boolean),
+            col("ai_agent_resolution_state", S, text, "ai_agent.resolution_state"),
+            col("sla_name", S, text, "sla_applied.sla_name"),
+            col("sla_status", S, text, "sla_applied.sla_status"),
+            nested(
+                "parts",
+                (
+                    col("id", S, ident),
+                    col("part_type", S, text),
+                    col("author_type", S, text, "author.type"),
+                    col("author_id", S, ident, "author.id"),
+                    col("created_at", TS, timestamp),
+                    Column("has_body", B, _has_body),  # a non-blank body, not the text
+                    col("assigned_to_type", S, text, "assigned_to.type"),
+                    col("assigned_to_id", S, ident, "assigned_to.id"),
+                ),
+                "conversation_parts.conversation_parts",
             ),
         ),
-        _intercom_conversation,
         "id",
         "updated_at",
+        check=_contacts,  # a malformed contacts list rejects before any other field
     ),
     ("intercom", "admins"): StreamSchema(
-        _schema(id=S, name=S, email=S, type=S, team_ids=pa.list_(S)), _intercom_admin, "id", None
+        (
+            col("id", S, ident, required=True),
+            col("name", S, text),
+            col("email", S, text),
+            col("type", S, text),
+            col("team_ids", pa.list_(S), id_list),
+        ),
+        "id",
+        None,
     ),
     ("intercom", "teams"): StreamSchema(
-        _schema(id=S, name=S, admin_ids=pa.list_(S)), _intercom_team, "id", None
+        (
+            col("id", S, ident, required=True),
+            col("name", S, text),
+            col("admin_ids", pa.list_(S), id_list),
+        ),
+        "id",
+        None,
     ),
     ("typeform", "responses"): StreamSchema(
-        _schema(
-            response_id=S,
-            form_id=S,
-            landed_at=TS,
-            submitted_at=TS,
-            hidden_ticket_id=S,
-            hidden_conversation_id=S,
-            hidden_email=S,
-            answers=_struct(
-                field_id=S,
-                field_ref=S,
-                field_type=S,
-                type=S,
-                number=F,
-                text=S,
-                boolean=B,
-                choice_label=S,
+        (
+            Column("response_id", S, _response_id),  # or the token
+            Column("form_id", S, _form_id),  # from the context
+            col("landed_at", TS, timestamp),
+            col("submitted_at", TS, timestamp, required=True),
+            Column("hidden_ticket_id", S, lambda r, _: as_text(get(r, "hidden.ticket_id"))),
+            Column(
+                "hidden_conversation_id",
+                S,
+                lambda r, _: as_text(get(r, "hidden.conversation_id")),
+            ),
+            col("hidden_email", S, text, "hidden.email"),
+            nested(
+                "answers",
+                (
+                    col("field_id", S, ident, "field.id"),
+                    col("field_ref", S, text, "field.ref"),
+                    col("field_type", S, text, "field.type"),
+                    col("type", S, text, early=True),
+                    col("number", F, number),
+                    Column("text", S, _answer_text),  # the value under the answer's type
+                    col("boolean", B, boolean),
+                    Column("choice_label", S, _answer_choice, early=True),
+                ),
             ),
         ),
-        _typeform_response,
         "response_id",
         "submitted_at",
+        check=_form_in_context,
     ),
     ("typeform", "forms"): StreamSchema(
-        _schema(id=S, title=S, fields=_struct(id=S, ref=S, type=S, title=S)),
-        _typeform_form,
+        (
+            col("id", S, ident, required=True),
+            col("title", S, text),
+            nested(
+                "fields",
+                (
+                    col("id", S, ident),
+                    col("ref", S, text),
+                    col("type", S, text),
+                    col("title", S, text),
+                ),
+                early=True,
+            ),
+        ),
         "id",
         None,
     ),
