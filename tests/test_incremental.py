@@ -1,13 +1,13 @@
 """Incremental correctness: day windows, future windows, idempotent re-reads, late updates,
 duplicates across pages and pages out of order, landed through the real landing writer."""
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from connector_fixtures import EMAIL, END, IC_TOKEN, START, TF_TOKEN, ZD_TOKEN, E, S
 from dbt_runner import run_dbt
 from fakes.intercom import FakeIntercom
 from fakes.typeform import FakeTypeform
@@ -20,35 +20,14 @@ from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
 from pipelines.landing import land_source_range
 
-DAY = date(2026, 3, 2)
-START = datetime(2026, 3, 2, tzinfo=UTC)
-END = START + timedelta(days=1)
-S, E = int(START.timestamp()), int(END.timestamp())
-EMAIL, ZD_TOKEN = "ops@example.com", "zd-incr-token-4444"
-IC_TOKEN, TF_TOKEN = "ic-incr-token-5555", "tf-incr-token-6666"
+DAY = date(2026, 3, 2)  # the shared fixtures' window, START..END
 NO_WAIT = {"sleep": lambda seconds: None, "backoff_base": 0.01}
 
 
 @pytest.fixture
-def zendesk_api() -> Iterator[FakeZendesk]:
-    fake = FakeZendesk(EMAIL, ZD_TOKEN, page_size=2).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def intercom_api() -> Iterator[FakeIntercom]:
-    fake = FakeIntercom(IC_TOKEN).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def typeform_api() -> Iterator[FakeTypeform]:
-    fake = FakeTypeform(TF_TOKEN).start()
-    fake.forms = {"f1": {"id": "f1", "title": "NPS", "fields": []}}
-    yield fake
-    fake.stop()
+def typeform_api(typeform_api: FakeTypeform) -> FakeTypeform:
+    typeform_api.forms = {"f1": {"id": "f1", "title": "NPS", "fields": []}}
+    return typeform_api
 
 
 def zendesk(fake: FakeZendesk) -> ZendeskConnector:
