@@ -238,7 +238,7 @@ def reporting_clock(settings: Settings) -> list[str]:
 
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        (as_of,) = con.execute("select as_of from intermediate.int_as_of").fetchone()
+        (as_of,) = con.execute("select as_of from intermediate.int_build__as_of").fetchone()
     if as_of is None:
         return ["as_of:     none (nothing landed yet)"]
     note = "the end of the latest landed day; open tickets and SLAs are measured to it"

@@ -120,7 +120,7 @@ def volume_findings(
     rows = con.execute(
         """
         with history as (
-            select cast(first_window_start as date) as first_day from intermediate.int_as_of
+            select cast(first_window_start as date) as first_day from intermediate.int_build__as_of
         ),
         daily as (
             select date_day, sum(contacts_created) as contacts
@@ -208,7 +208,7 @@ def missing_days(con: duckdb.DuckDBPyConnection, lake: Path) -> Finding:
         select landed.day
         from landed
         where landed.day >= (select min(date_day) from shown)
-            and landed.day < (select cast(as_of as date) from intermediate.int_as_of)
+            and landed.day < (select cast(as_of as date) from intermediate.int_build__as_of)
             and landed.day not in (select date_day from shown)
         order by landed.day
         """,

@@ -174,11 +174,11 @@ def _warehouse_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     found = con.execute(
         "select 1 from duckdb_tables() where database_name = 'warehouse' "
-        "and schema_name = 'intermediate' and table_name = 'int_as_of'"
+        "and schema_name = 'intermediate' and table_name = 'int_build__as_of'"
     ).fetchone()
     if not found:
         return None
-    row = con.execute("select as_of from warehouse.intermediate.int_as_of").fetchone()
+    row = con.execute("select as_of from warehouse.intermediate.int_build__as_of").fetchone()
     return row[0] if row else None
 
 

@@ -74,8 +74,8 @@ def make_warehouse(path: Path, as_of: datetime = AS_OF, scale: int = 1) -> Path:
         con.execute("set TimeZone = 'UTC'")
         con.execute("create schema if not exists marts")
         con.execute("create schema if not exists intermediate")
-        con.execute("create or replace table intermediate.int_as_of (as_of timestamptz)")
-        con.execute("insert into intermediate.int_as_of values (?)", [as_of])
+        con.execute("create or replace table intermediate.int_build__as_of (as_of timestamptz)")
+        con.execute("insert into intermediate.int_build__as_of values (?)", [as_of])
         con.execute(
             "create or replace table marts.kpi_support_daily (date_day date, channel varchar, "
             "team_key varchar, contacts_created integer, automated_resolutions integer, "

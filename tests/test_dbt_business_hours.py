@@ -129,7 +129,7 @@ def first_reply_slas(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[st
 
 
 def test_the_rails_zone_maps_to_iana_and_the_only_schedule_is_the_default(warehouse):
-    [schedule] = rows(warehouse, "select * from intermediate.int_zendesk__schedules")
+    [schedule] = rows(warehouse, "select * from intermediate.int_business_hours__schedules")
     assert (schedule["time_zone"], schedule["is_default_schedule"]) == ("Europe/London", True)
 
 

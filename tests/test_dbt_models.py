@@ -46,7 +46,7 @@ def daily_totals(connection: duckdb.DuckDBPyConnection, column: str) -> dict[dat
 
 def test_as_of_is_the_end_of_the_latest_landed_window(warehouse):
     # Tickets landed up to the 2024-03-06 window, which ends at 2024-03-07 00:00 UTC.
-    [row] = rows(warehouse, "select as_of from intermediate.int_as_of")
+    [row] = rows(warehouse, "select as_of from intermediate.int_build__as_of")
     assert row["as_of"] == AS_OF
 
 
@@ -115,7 +115,7 @@ def test_follow_up_reply_has_no_waiting_since(warehouse):
     replies = rows(
         warehouse,
         """select reply_id, waiting_since, reply_time_calendar_minutes as minutes, is_first_reply
-        from intermediate.int_zendesk__ticket_replies where ticket_id in (103, 104)
+        from intermediate.int_tickets__replies where ticket_id in (103, 104)
         order by reply_id""",
     )
     assert [(r["reply_id"], r["minutes"], r["is_first_reply"]) for r in replies] == [

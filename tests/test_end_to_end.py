@@ -278,7 +278,7 @@ def test_a_quiet_weekend_moves_as_of_and_the_backlog_stays_open_over_it(pipeline
     )
     assert landed == [(date(2026, 3, 6), 0), (date(2026, 3, 7), 0)]
     assert "as_of:     2026-03-08 00:00 UTC" in quiet.stderr
-    clock = query(root, "select as_of from intermediate.int_as_of")
+    clock = query(root, "select as_of from intermediate.int_build__as_of")
     assert clock == [(datetime(2026, 3, 8, tzinfo=UTC),)]
     after = query(root, backlog)
     assert [(d, n) for d, n, _ in after] == [

@@ -66,11 +66,11 @@ def support_mart(
     con = duckdb.connect(str(path))
     con.execute("create schema marts; create schema intermediate")
     con.execute(
-        "create table intermediate.int_as_of (as_of timestamptz, first_window_start timestamptz)"
+        "create table intermediate.int_build__as_of (as_of timestamptz, first_window_start timestamptz)"
     )
     last = max(contacts)
     con.execute(
-        "insert into intermediate.int_as_of values (?, ?)",
+        "insert into intermediate.int_build__as_of values (?, ?)",
         [
             datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1),
             datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC),

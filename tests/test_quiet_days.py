@@ -224,7 +224,7 @@ def nightly(fake: FakeZendesk, tmp_path_factory: pytest.TempPathFactory) -> dict
 def clock_of_ticket_101(warehouse: Path) -> dict:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
-        (as_of,) = connection.execute("select as_of from intermediate.int_as_of").fetchone()
+        (as_of,) = connection.execute("select as_of from intermediate.int_build__as_of").fetchone()
         sla = connection.execute(
             "select metric, elapsed_minutes, status, breach_at from marts.fct_sla_events"
             " where contact_id = '101' order by metric"
@@ -260,7 +260,7 @@ def test_every_landed_day_is_in_the_manifest_of_landed_windows_an_empty_one_too(
 def test_as_of_is_the_end_of_the_last_landed_window_even_when_it_held_nothing(
     one_run: dict,
 ) -> None:
-    clock = rows(one_run["warehouse"], "select * from intermediate.int_as_of")
+    clock = rows(one_run["warehouse"], "select * from intermediate.int_build__as_of")
     # The last window is [03-10, 03-11); the first [03-03, 03-04), also empty.
     assert clock == [{"as_of": AS_OF, "first_window_start": datetime(2024, 3, 3, tzinfo=UTC)}]
 
@@ -435,9 +435,9 @@ OVER_EMPTY_STREAMS = {
     "stg_zendesk__satisfaction_ratings",
     "stg_intercom__conversations",
     "stg_intercom__conversation_parts",
-    "int_intercom__conversation_schedules",
-    "int_intercom__conversation_metrics",
-    "int_intercom__conversation_business_minutes",
+    "int_business_hours__conversation_schedules",
+    "int_conversations__metrics",
+    "int_business_hours__conversation_minutes",
     "fct_conversations",
     "stg_typeform__responses",
     "int_feedback__survey_answers",
@@ -465,7 +465,7 @@ def test_nightly_builds_over_quiet_days_equal_a_full_build_of_the_range(
     assert found == {}
     with duckdb.connect(str(incremental), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
-        assert connection.execute("select as_of from intermediate.int_as_of").fetchone() == (AS_OF,)
+        assert connection.execute("select as_of from intermediate.int_build__as_of").fetchone() == (AS_OF,)
         backlog = connection.execute(
             "select date_day, age_bucket, open_tickets from marts.kpi_backlog_daily"
             " order by date_day, age_bucket"

@@ -1,5 +1,5 @@
 {#- Business minutes of intervals (docs/kpis.md): the length of each interval's
-    overlap with its schedule's open windows (int_business_windows). intervals_relation holds
+    overlap with its schedule's open windows (int_business_hours__windows). intervals_relation holds
     one row per interval, unique on key_columns, with a schedule id and [start, end) columns.
     Dispatched: DuckDB finds it from two positions (duckdb__ below), other warehouses by a
     range join on the windows (default__). An interval with a null bound gets null;

@@ -272,7 +272,7 @@
             'audits': ref('stg_zendesk__ticket_audits'),
             'ratings': ref('stg_zendesk__satisfaction_ratings'),
             'users': ref('stg_zendesk__users'),
-            'as_of': ref('int_as_of'),
+            'as_of': ref('int_build__as_of'),
             'reference': [
                 ref('stg_zendesk__groups'), ref('stg_zendesk__schedules'),
                 ref('stg_zendesk__holidays'), ref('stg_zendesk__sla_policies'),
@@ -282,7 +282,7 @@
     {%- elif kind == 'conversation' -%}
         {{ return({
             'conversations': ref('stg_intercom__conversations'),
-            'as_of': ref('int_as_of'),
+            'as_of': ref('int_build__as_of'),
             'reference': [
                 ref('stg_intercom__teams'), ref('stg_intercom__admins'),
                 ref('stg_zendesk__schedules'), ref('stg_zendesk__holidays'),
@@ -414,7 +414,7 @@
 {%- endmacro %}
 
 
-{#- int_zendesk__ticket_status_intervals, incrementally: the current (last) interval of a
+{#- int_tickets__status_intervals, incrementally: the current (last) interval of a
     ticket ends at as_of, so the tickets left out of the scope (closed ones) have theirs
     moved to the new as_of, as a full refresh would end it. -#}
 {% macro extend_current_intervals() -%}
@@ -423,7 +423,7 @@
     set
         valid_to = as_of.as_of,
         duration_calendar_minutes = {{ csops.minutes_between('valid_from', 'as_of.as_of') }}
-    from {{ ref('int_as_of') }} as as_of
+    from {{ ref('int_build__as_of') }} as as_of
     where is_current_interval
         and valid_to is distinct from as_of.as_of
     {%- endif -%}

@@ -31,7 +31,7 @@
 
 
 {#- The complete reporting days of the end-of-day backlog, as the columns first_day and
-    last_day of a select from int_as_of: from the first landed day to the day before the one
+    last_day of a select from int_build__as_of: from the first landed day to the day before the one
     as_of falls in (that day ends after as_of or, when as_of is exactly its midnight, has not
     begun). int_backlog__open_ticket_days holds these days; kpi_support_daily counts the
     others itself. -#}

@@ -2,7 +2,7 @@
 -- window or the earliest contact, whichever is earlier, to the last day that has begun by
 -- as_of, so every date a fact or KPI mart counts on has its row.
 with as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 contacts as (

@@ -6,7 +6,7 @@
 -- agent rated. The first-reply median is exact over that day's first replies; weekly figures
 -- are recomputed from the same activity rows in kpi_agent_weekly, never from these medians.
 with activities as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_agent__activities') }}
+    select * from {{ ref('int_agents__activities') }}
     where {{ csops.in_days(scope, 'date_day') }}
 ),
 

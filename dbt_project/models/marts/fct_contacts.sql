@@ -14,7 +14,7 @@ conversations as {{ csops.scoped_cte(scope) }}(
 ),
 
 conversation_business_minutes as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_intercom__conversation_business_minutes') }}
+    select * from {{ ref('int_business_hours__conversation_minutes') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 

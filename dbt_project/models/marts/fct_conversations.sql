@@ -7,12 +7,12 @@ with conversations as {{ csops.scoped_cte(scope) }}(
 ),
 
 metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_intercom__conversation_metrics') }}
+    select * from {{ ref('int_conversations__metrics') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 ratings as (
-    select * from {{ ref('int_contact_csat_ratings') }}
+    select * from {{ ref('int_feedback__csat_ratings') }}
     where contact_type = 'conversation'
 ),
 

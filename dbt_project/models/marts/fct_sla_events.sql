@@ -4,7 +4,7 @@
 -- One row per SLA metric instance of a ticket (docs/kpis.md): first reply time (created ->
 -- first public agent reply), next reply time (each reply's waiting_since -> the reply) and
 -- requester wait time (time in new, open and hold, accumulated against the target). Targets
--- come from int_zendesk__sla_policies_matched. elapsed_minutes is in the target's own unit
+-- come from int_sla__policies_matched. elapsed_minutes is in the target's own unit
 -- (business minutes of the ticket's schedule, or calendar minutes), up to fulfilment or as_of.
 -- breach_at is when the target runs out; status is achieved, breached or active at as_of.
 with tickets as {{ csops.scoped_cte(scope) }}(
@@ -13,37 +13,37 @@ with tickets as {{ csops.scoped_cte(scope) }}(
 ),
 
 metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_metrics') }}
+    select * from {{ ref('int_tickets__metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 business_metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_business_minutes') }}
+    select * from {{ ref('int_business_hours__ticket_minutes') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 replies as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_replies') }}
+    select * from {{ ref('int_tickets__replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 status_intervals as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 targets as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__sla_policies_matched') }}
+    select * from {{ ref('int_sla__policies_matched') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_schedules') }}
+    select * from {{ ref('int_business_hours__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 -- A ticket solved before any public agent reply stops its first reply clock at that solve
@@ -124,7 +124,7 @@ reply_clocks as (
 
 reply_business_elapsed as (
     {{ csops.business_minutes_overlap(
-        'reply_clocks', ref('int_business_windows'), ['instance_id'],
+        'reply_clocks', ref('int_business_hours__windows'), ['instance_id'],
         end_column='clock_stopped_at'
     ) }}
 ),
@@ -150,7 +150,7 @@ wait_intervals as (
 
 wait_interval_business as (
     {{ csops.business_minutes_overlap(
-        'wait_intervals', ref('int_business_windows'), ['instance_id', 'interval_index']
+        'wait_intervals', ref('int_business_hours__windows'), ['instance_id', 'interval_index']
     ) }}
 ),
 
@@ -241,7 +241,7 @@ breach_starts as (
 business_breaches as (
     {{ csops.business_breach_at(
         '(select * from breach_starts where in_business_hours)',
-        ref('int_business_windows'),
+        ref('int_business_hours__windows'),
         ['instance_id'],
         start_column='breach_clock_from',
         target_column='remaining_minutes'

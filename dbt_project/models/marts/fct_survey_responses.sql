@@ -7,7 +7,7 @@
 -- agent who held the contact when it was given (current assignee if unknown); otherwise it
 -- belongs to the customer alone.
 with ratings as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_contact_csat_ratings') }}
+    select * from {{ ref('int_feedback__csat_ratings') }}
     where {{ csops.in_scope(scope, "contact_type || ':' || contact_id") }}
 ),
 

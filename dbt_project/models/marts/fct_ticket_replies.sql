@@ -5,12 +5,12 @@
 -- for it and how long the wait was, in calendar and in business minutes of the ticket's
 -- schedule. A follow-up (no end-user comment since the previous agent comment) has no wait.
 with replies as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_replies') }}
+    select * from {{ ref('int_tickets__replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_schedules') }}
+    select * from {{ ref('int_business_hours__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
@@ -27,7 +27,7 @@ reply_intervals as (
 
 business_waits as (
     {{ csops.business_minutes_overlap(
-        'reply_intervals', ref('int_business_windows'), ['reply_id']
+        'reply_intervals', ref('int_business_hours__windows'), ['reply_id']
     ) }}
 ),
 

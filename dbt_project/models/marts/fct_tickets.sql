@@ -2,19 +2,19 @@
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per Zendesk ticket: its current attributes and its calendar- and business-minute KPIs
--- (business minutes on the ticket's schedule, int_zendesk__ticket_business_minutes).
+-- (business minutes on the ticket's schedule, int_business_hours__ticket_minutes).
 with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_metrics') }}
+    select * from {{ ref('int_tickets__metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 business_metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_business_minutes') }}
+    select * from {{ ref('int_business_hours__ticket_minutes') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
@@ -23,7 +23,7 @@ users as (
 ),
 
 ratings as (
-    select * from {{ ref('int_contact_csat_ratings') }}
+    select * from {{ ref('int_feedback__csat_ratings') }}
     where contact_type = 'ticket'
 ),
 

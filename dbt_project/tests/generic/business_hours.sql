@@ -12,7 +12,7 @@ where {{ column_name }} > {{ calendar_column }} + 0.000001
 {% test business_equals_calendar_when_always_open(model, column_name, calendar_column) %}
 select *
 from {{ model }}
-where exists (select 1 from {{ ref('int_zendesk__schedules') }} where is_24_7)
+where exists (select 1 from {{ ref('int_business_hours__schedules') }} where is_24_7)
     and abs({{ column_name }} - {{ calendar_column }}) > 0.000001
 {% endtest %}
 

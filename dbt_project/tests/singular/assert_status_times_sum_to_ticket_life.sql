@@ -8,11 +8,11 @@ with tickets as (
 ),
 
 intervals as (
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 status_minutes as (

@@ -55,7 +55,7 @@ def mart_gates(context: dg.AssetCheckExecutionContext):
         con.execute("set TimeZone = 'UTC'")
         if run_range is None:  # launched on its own: the latest landed day
             (last,) = con.execute(
-                "select cast(as_of as date) - 1 from intermediate.int_as_of"
+                "select cast(as_of as date) - 1 from intermediate.int_build__as_of"
             ).fetchone()
             run_range = (last, last)
         for key in sorted(context.selected_asset_check_keys, key=lambda k: k.name):

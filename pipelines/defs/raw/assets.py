@@ -144,7 +144,7 @@ RAW_ASSETS = [build_raw_assets(source) for source in KNOWN_SOURCES]
 
 # The landing writer's manifest of landed windows (docs/landing.md): written by every raw
 # asset above as it lands each day of an event stream, read by the reporting clock
-# (int_as_of). Not materialized on its own, so it is declared, not built.
+# (int_build__as_of). Not materialized on its own, so it is declared, not built.
 LANDED_WINDOWS = dg.AssetSpec(
     key=dg.AssetKey(["landing", "windows"]),
     description="Which days of each event stream have been landed, a day with no record "

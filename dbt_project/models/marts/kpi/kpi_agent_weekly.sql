@@ -7,7 +7,7 @@
 -- reopens and one-touch describe "what they solved": the tickets, still solved now, whose last
 -- solve the agent made that week (tickets_resolved, the denominator of both rates).
 with activities as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_agent__activities') }}
+    select * from {{ ref('int_agents__activities') }}
     where {{ csops.in_days(scope, 'date_day', 'week') }}
 ),
 

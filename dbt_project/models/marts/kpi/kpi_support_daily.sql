@@ -17,7 +17,7 @@ tickets as (
 ),
 
 intervals as (
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
 ),
 
 open_ticket_days as (
@@ -26,7 +26,7 @@ open_ticket_days as (
 ),
 
 ratings as (
-    select * from {{ ref('int_contact_csat_ratings') }}
+    select * from {{ ref('int_feedback__csat_ratings') }}
 ),
 
 sla_events as (
@@ -34,7 +34,7 @@ sla_events as (
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 -- The last reporting day is the one as_of falls in, unless as_of is exactly its midnight

@@ -21,7 +21,7 @@ users as (
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 status_events as (

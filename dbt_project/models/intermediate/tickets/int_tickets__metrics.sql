@@ -10,17 +10,17 @@ with tickets as {{ csops.scoped_cte(scope) }}(
 ),
 
 comments as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_comments') }}
+    select * from {{ ref('int_tickets__comments') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 replies as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_replies') }}
+    select * from {{ ref('int_tickets__replies') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 intervals as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 

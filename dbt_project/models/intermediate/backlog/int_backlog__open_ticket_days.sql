@@ -9,7 +9,7 @@
 -- Cost: the unsolved status intervals are range-joined to the day ends they contain, so a
 -- ticket costs one row per day it stayed open, never a fixed horizon of days per ticket.
 with intervals as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
@@ -19,7 +19,7 @@ tickets as {{ csops.scoped_cte(scope) }}(
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 -- The last complete day is the one before the day as_of falls in: that day ends after as_of

@@ -10,7 +10,7 @@
 -- carries the open minutes of all earlier windows of its schedule, so the business-minute
 -- position of any instant is one lookup (used for SLA breach times).
 with schedules as (
-    select * from {{ ref('int_zendesk__schedules') }}
+    select * from {{ ref('int_business_hours__schedules') }}
 ),
 
 schedule_definitions as (
@@ -30,7 +30,7 @@ conversations as (
 ),
 
 as_of as (
-    select * from {{ ref('int_as_of') }}
+    select * from {{ ref('int_build__as_of') }}
 ),
 
 contact_starts as (

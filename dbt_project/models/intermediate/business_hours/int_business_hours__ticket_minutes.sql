@@ -1,13 +1,13 @@
 -- Incremental (docs/incremental.md): rebuilds the tickets landed since the last build and
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
--- Business-minute twins of the ticket clocks of int_zendesk__ticket_metrics (docs/kpis.md
+-- Business-minute twins of the ticket clocks of int_tickets__metrics (docs/kpis.md
 -- "Business hours" and "Tickets"): first reply, first and full resolution, and the time in
 -- requester-wait (new, open, hold), agent-wait (pending) and on-hold statuses up to the last
 -- solve or as_of. Every clock is cut into intervals on the ticket's schedule and measured by
 -- csops.business_minutes_overlap on the open windows (two position lookups per interval).
 with metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_metrics') }}
+    select * from {{ ref('int_tickets__metrics') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
@@ -17,12 +17,12 @@ tickets as {{ csops.scoped_cte(scope) }}(
 ),
 
 status_intervals as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
 ticket_schedules as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_schedules') }}
+    select * from {{ ref('int_business_hours__ticket_schedules') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 
@@ -84,7 +84,7 @@ measure_intervals as (
 measured as (
     {{ csops.business_minutes_overlap(
         'measure_intervals',
-        ref('int_business_windows'),
+        ref('int_business_hours__windows'),
         ['ticket_id', 'measure', 'interval_index'],
     ) }}
 ),

@@ -7,7 +7,7 @@
 -- counts per contact (by the agent rated). The daily and weekly scorecards both aggregate
 -- these rows, so a weekly median is recomputed from the replies, never from daily medians.
 with replies as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_replies') }}
+    select * from {{ ref('int_tickets__replies') }}
     where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
@@ -19,7 +19,7 @@ reply_times as {{ csops.scoped_cte(scope) }}(
 ),
 
 intervals as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_status_intervals') }}
+    select * from {{ ref('int_tickets__status_intervals') }}
     where {{ csops.in_scope(scope, "ticket_id") }}
 ),
 
@@ -36,7 +36,7 @@ parts as {{ csops.scoped_cte(scope) }}(
 -- The rating that counts per contact, with the agent it is credited to (the assignee at
 -- rating time, else the current one).
 ratings as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_contact_csat_ratings') }}
+    select * from {{ ref('int_feedback__csat_ratings') }}
     where {{ csops.in_scope(scope, "contact_type || ':' || contact_id") }}
 ),
 

@@ -1,7 +1,7 @@
 -- Incremental (docs/incremental.md): rebuilds the conversations landed since the last build.
 {%- set scope = csops.incremental_model('conversation', 'conversation_id') %}
 -- Business-minute first response time of each Intercom conversation (created -> first human
--- reply) on the schedule of its team (int_intercom__conversation_schedules), so tickets and
+-- reply) on the schedule of its team (int_business_hours__conversation_schedules), so tickets and
 -- chats compare on the same clock in fct_contacts.
 with conversations as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_intercom__conversations') }}
@@ -9,12 +9,12 @@ with conversations as {{ csops.scoped_cte(scope) }}(
 ),
 
 conversation_metrics as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_intercom__conversation_metrics') }}
+    select * from {{ ref('int_conversations__metrics') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
 conversation_schedules as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_intercom__conversation_schedules') }}
+    select * from {{ ref('int_business_hours__conversation_schedules') }}
     where {{ csops.in_scope(scope, 'conversation_id') }}
 ),
 
@@ -33,7 +33,7 @@ response_intervals as (
 
 measured as (
     {{ csops.business_minutes_overlap(
-        'response_intervals', ref('int_business_windows'), ['conversation_id']
+        'response_intervals', ref('int_business_hours__windows'), ['conversation_id']
     ) }}
 ),
 

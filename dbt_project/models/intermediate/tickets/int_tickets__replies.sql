@@ -7,7 +7,7 @@
 -- segment it closes. A reply whose segment holds no end-user comment is a follow-up (null
 -- waiting_since). The first reply of a ticket that is not agent-initiated waits from creation.
 with comments as {{ csops.scoped_cte(scope) }}(
-    select * from {{ ref('int_zendesk__ticket_comments') }}
+    select * from {{ ref('int_tickets__comments') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
 ),
 

@@ -6,7 +6,7 @@
 -- Intercom's office hours are not landed: hence the seed, and the Zendesk schedules as the
 -- support organisation's single definition of business hours.
 with schedules as (
-    select * from {{ ref('int_zendesk__schedules') }}
+    select * from {{ ref('int_business_hours__schedules') }}
 ),
 
 team_schedules as (
