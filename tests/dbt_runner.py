@@ -42,9 +42,6 @@ INCREMENTAL_MODELS = {
     "int_feedback__csat_ratings",
     "int_feedback__survey_answers",
     "fct_survey_responses",
-    "fct_agent_daily",
-    "kpi_agent_weekly",
-    "kpi_support_daily",
 }
 DBT = Path(sys.executable).with_name("dbt")
 

@@ -5,7 +5,7 @@ built again on one more day, with duplicates planted straight into its table bet
 one sharing the key of a row the latest build wrote, one copying a row no build has touched
 since the tests last passed. The scoped test must find the first, keep finding it on later
 runs until it is gone, and leave the second to the full test a full refresh brings back
-(macros/tested_rows.sql, docs/incremental.md).
+(macros/incremental/tests_since_last_pass.sql, docs/incremental.md).
 """
 
 from datetime import UTC, date, datetime
@@ -20,7 +20,7 @@ from simulator.org import SimConfig
 
 MODEL = "stg_zendesk__ticket_audit_events"
 TABLE = f"staging.{MODEL}"
-TEST = f"unique_{MODEL}_event_id"
+TEST = f"unique_since_last_pass_{MODEL}_event_id"
 CONFIG = SimConfig(
     seed=21,
     tickets_per_day=12,

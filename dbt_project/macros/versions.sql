@@ -42,3 +42,41 @@ where version_rank = 1
             )
     )
 {%- endmacro %}
+
+
+{#- A filter for the landed rows a `versions` model reads: those extracted after its
+    watermark. The watermark is a literal, so DuckDB skips the row groups of older files by
+    their statistics. -#}
+{% macro landed_since(scope, column='_extracted_at') -%}
+    {%- if scope.mode == 'partial' -%}
+        {{ column }} > {{ scope.watermark }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The last select of a `versions` model: `new_rows` (a CTE of staged rows, the latest of
+    each id among the rows landed since the watermark) merged with the stored rows of the
+    same ids, keeping the first by `order_by`, so the result is what ranking every landed
+    version would keep. Built from scratch, it is `new_rows` as they are. -#}
+{% macro keep_latest_versions(scope, new_rows, key, order_by) -%}
+    {%- if scope.mode == 'partial' -%}
+    select * exclude (csops_version_rank)
+    from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by {{ order_by }})
+                as csops_version_rank
+        from (
+            select * from {{ new_rows }}
+            union all by name
+            select * from {{ this }}
+            where {{ key }} in (select {{ key }} from {{ new_rows }})
+        )
+    )
+    where csops_version_rank = 1
+    {%- else -%}
+    select * from {{ new_rows }}
+    {%- endif -%}
+{%- endmacro %}

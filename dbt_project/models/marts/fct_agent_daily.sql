@@ -1,13 +1,9 @@
--- Incremental (docs/incremental.md): recomputes the days from the earliest creation day of
--- the contacts with something new (or the day before the previous as_of) on.
-{%- set scope = csops.incremental_model('days', 'date_day') %}
 -- One row per agent and reporting day on which the agent did something the scorecard counts
 -- (docs/kpis.md): replies, solves and closes credited to whoever made them, CSAT to the
 -- agent rated. The first-reply median is exact over that day's first replies; weekly figures
 -- are recomputed from the same activity rows in kpi_agent_weekly, never from these medians.
-with activities as {{ csops.scoped_cte(scope) }}(
+with activities as (
     select * from {{ ref('int_agents__activities') }}
-    where {{ csops.in_days(scope, 'date_day') }}
 ),
 
 daily as (

@@ -63,6 +63,9 @@ class CsopsTranslator(DagsterDbtTranslator):
 GENERIC_TESTS = {
     "not_null": "every row has a value in `{column}`",
     "unique": "no two rows share a `{column}`",
+    "unique_since_last_pass": (
+        "no two rows share a `{column}` (read over the rows written since the test last passed)"
+    ),
     "relationships": "every `{column}` is found in {to} (`{field}`)",
     "accepted_values": "`{column}` takes only the values {values}",
     "percentage_range": "`{column}` is a percentage between 0 and 100",

@@ -1,14 +1,10 @@
--- Incremental (docs/incremental.md): recomputes the ISO weeks from the week of the earliest
--- creation day of the contacts with something new (or of the day before the previous as_of).
-{%- set scope = csops.incremental_model('days', 'week_start', days_grain='week') %}
 -- Weekly agent scorecard per ISO week, Monday to Sunday (docs/kpis.md). Every figure is
 -- recomputed from the credited activity rows of the week: the first-reply median is the exact
 -- median of the week's first replies, not an average of daily medians. Resolution time,
 -- reopens and one-touch describe "what they solved": the tickets, still solved now, whose last
 -- solve the agent made that week (tickets_resolved, the denominator of both rates).
-with activities as {{ csops.scoped_cte(scope) }}(
+with activities as (
     select * from {{ ref('int_agents__activities') }}
-    where {{ csops.in_days(scope, 'date_day', 'week') }}
 ),
 
 tickets as (

@@ -1,6 +1,3 @@
--- Incremental (docs/incremental.md): recomputes the days from the earliest creation day of
--- the contacts with something new (or the day before the previous as_of) on.
-{%- set scope = csops.incremental_model('days', 'date_day') %}
 -- Daily support KPIs per channel and team (docs/kpis.md). Each figure counts
 -- on its own date: created date for volume, automation, escalation and first response;
 -- resolution date (last solve or close) for resolutions, reopens, one-touch and resolution
@@ -22,7 +19,6 @@ intervals as (
 
 open_ticket_days as (
     select * from {{ ref('int_backlog__open_ticket_days') }}
-    where {{ csops.in_days(scope, 'date_day') }}
 ),
 
 ratings as (
@@ -69,7 +65,6 @@ days as (
         ) as backlog_at
     from spine
     cross join as_of
-    where {{ csops.in_days(scope, 'spine.date_day') }}
 ),
 
 slices as (
@@ -109,7 +104,6 @@ created as (
         {{ csops.percentile_cont('first_response_time_business_minutes', 0.9) }}
             as first_response_time_p90_business_minutes
     from contacts
-    where {{ csops.in_days(scope, 'created_date') }}
     group by created_date, channel, team_key
 ),
 
@@ -127,7 +121,6 @@ resolved as (
     from contacts
     where is_resolved
         and resolved_at is not null
-        and {{ csops.in_days(scope, csops.to_reporting_date('resolved_at')) }}
     group by {{ csops.to_reporting_date('resolved_at') }}, channel, team_key
 ),
 
@@ -142,7 +135,6 @@ csat as (
     inner join contacts
         on ratings.contact_type = contacts.contact_type
         and ratings.contact_id = contacts.contact_id
-    where {{ csops.in_days(scope, csops.to_reporting_date('ratings.rated_at')) }}
     group by {{ csops.to_reporting_date('ratings.rated_at') }}, contacts.channel, contacts.team_key
 ),
 
@@ -155,7 +147,6 @@ sla as (
         sum(case when status = 'breached' then 1 else 0 end) as sla_breached
     from sla_events
     where status in ('achieved', 'breached')
-        and {{ csops.in_days(scope, csops.to_reporting_date('counted_at')) }}
     group by {{ csops.to_reporting_date('counted_at') }}, channel, team_key
 ),
 
