@@ -1,8 +1,8 @@
 {#- Business minutes of intervals (docs/kpis.md): the length of each interval's
     overlap with its schedule's open windows (int_business_hours__windows). intervals_relation holds
     one row per interval, unique on key_columns, with a schedule id and [start, end) columns.
-    Dispatched: DuckDB finds it from two positions (duckdb__ below), other warehouses by a
-    range join on the windows (default__). An interval with a null bound gets null;
+    Dispatched: DuckDB finds it from two positions (duckdb__ below); another engine needs
+    its own body (docs/architecture.md). An interval with a null bound gets null;
     an interval that overlaps no window gets 0. Returns a select of key_columns and
     business_minutes, to be used as a CTE body. -#}
 {% macro business_minutes_overlap(
@@ -16,38 +16,6 @@
     {{ return(adapter.dispatch('business_minutes_overlap', 'csops')(
         intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
     )) }}
-{%- endmacro %}
-
-{#- Any warehouse: a range join of each interval with the windows it overlaps. -#}
-{% macro default__business_minutes_overlap(
-    intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
-) -%}
-    select
-        {%- for key in key_columns %}
-        business_intervals.{{ key }},
-        {%- endfor %}
-        case
-            when business_intervals.{{ start_column }} is null
-                or business_intervals.{{ end_column }} is null
-                then cast(null as double)
-            -- Only matched windows count: some warehouses' greatest/least skip nulls.
-            else coalesce({{ csops.exact_minutes('sum(case when business_windows.schedule_id is not null then '
-                ~ csops.minutes_between(
-                    'greatest(business_intervals.' ~ start_column ~ ', business_windows.window_start)',
-                    'least(business_intervals.' ~ end_column ~ ', business_windows.window_end)'
-                ) ~ ' end)') }}, 0.0)
-        end as business_minutes
-    from {{ intervals_relation }} as business_intervals
-    left join {{ windows_relation }} as business_windows
-        on business_intervals.{{ schedule_column }} = business_windows.schedule_id
-        and business_windows.window_start < business_intervals.{{ end_column }}
-        and business_windows.window_end > business_intervals.{{ start_column }}
-    group by
-        {%- for key in key_columns %}
-        business_intervals.{{ key }},
-        {%- endfor %}
-        business_intervals.{{ start_column }},
-        business_intervals.{{ end_column }}
 {%- endmacro %}
 
 {#- DuckDB: set-based, with no range join. An instant's business-minute position is the open
@@ -137,49 +105,6 @@
         instants_relation, windows_relation, key_columns, start_column, target_column,
         schedule_column
     )) }}
-{%- endmacro %}
-
-{#- Any warehouse: range joins on the window around the start and the window of the breach. -#}
-{% macro default__business_breach_at(
-    instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
-) -%}
-    select
-        {%- for key in key_columns %}
-        positioned.{{ key }},
-        {%- endfor %}
-        case
-            when positioned.{{ target_column }} <= 0 then positioned.{{ start_column }}
-            else {{ csops.add_minutes(
-                'breach_windows.window_start',
-                'positioned.start_position + positioned.' ~ target_column
-                ~ ' - breach_windows.cumulative_minutes_before'
-            ) }}
-        end as breach_at
-    from (
-        select
-            starts.*,
-            coalesce(
-                start_windows.cumulative_minutes_before
-                + greatest(0.0, least(
-                    start_windows.window_minutes,
-                    {{ csops.minutes_between('start_windows.window_start', 'starts.' ~ start_column) }}
-                )),
-                0.0
-            ) as start_position
-        from {{ instants_relation }} as starts
-        -- The last window starting at or before the instant (none before the first window).
-        left join {{ windows_relation }} as start_windows
-            on starts.{{ schedule_column }} = start_windows.schedule_id
-            and start_windows.window_start <= starts.{{ start_column }}
-            and (start_windows.next_window_start > starts.{{ start_column }}
-                or start_windows.next_window_start is null)
-    ) as positioned
-    left join {{ windows_relation }} as breach_windows
-        on positioned.{{ schedule_column }} = breach_windows.schedule_id
-        and breach_windows.cumulative_minutes_before
-            < positioned.start_position + positioned.{{ target_column }}
-        and breach_windows.cumulative_minutes_before + breach_windows.window_minutes
-            >= positioned.start_position + positioned.{{ target_column }}
 {%- endmacro %}
 
 {#- DuckDB: the same two lookups as as-of joins. The breach lies in the last window whose

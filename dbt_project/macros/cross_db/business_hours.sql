@@ -63,10 +63,6 @@
     {{ return(adapter.dispatch('day_of_week_from_sunday', 'csops')(date_expression)) }}
 {%- endmacro %}
 
-{% macro default__day_of_week_from_sunday(date_expression) -%}
-    cast(extract(dow from {{ date_expression }}) as integer)
-{%- endmacro %}
-
 {% macro duckdb__day_of_week_from_sunday(date_expression) -%}
     cast(dayofweek({{ date_expression }}) as integer)
 {%- endmacro %}

@@ -7,10 +7,6 @@
     {{ return(adapter.dispatch('iso_day_of_week', 'csops')(date_expression)) }}
 {%- endmacro %}
 
-{% macro default__iso_day_of_week(date_expression) -%}
-    cast(extract(isodow from {{ date_expression }}) as integer)
-{%- endmacro %}
-
 {% macro duckdb__iso_day_of_week(date_expression) -%}
     cast(isodow({{ date_expression }}) as integer)
 {%- endmacro %}
@@ -18,10 +14,6 @@
 {#- The Monday that starts the ISO week of a date. -#}
 {% macro iso_week_start(date_expression) -%}
     {{ return(adapter.dispatch('iso_week_start', 'csops')(date_expression)) }}
-{%- endmacro %}
-
-{% macro default__iso_week_start(date_expression) -%}
-    cast({{ dbt.dateadd('day', '1 - ' ~ csops.iso_day_of_week(date_expression), date_expression) }} as date)
 {%- endmacro %}
 
 {#- DuckDB truncates to the ISO week (Monday), whatever the session settings. -#}

@@ -15,10 +15,6 @@
     {{ return(adapter.dispatch('list_contains', 'csops')(list_column, value)) }}
 {%- endmacro %}
 
-{% macro default__list_contains(list_column, value) -%}
-    ({{ value }} = any({{ list_column }}))
-{%- endmacro %}
-
 {% macro duckdb__list_contains(list_column, value) -%}
     list_contains({{ list_column }}, {{ value }})
 {%- endmacro %}

@@ -3,10 +3,6 @@
     {{ return(adapter.dispatch('minutes_between', 'csops')(start_ts, end_ts)) }}
 {%- endmacro %}
 
-{% macro default__minutes_between(start_ts, end_ts) -%}
-    (extract(epoch from ({{ end_ts }}) - ({{ start_ts }})) / 60.0)
-{%- endmacro %}
-
 {#- Microsecond difference first: integer arithmetic keeps sub-second precision exact. -#}
 {% macro duckdb__minutes_between(start_ts, end_ts) -%}
     (date_diff('microsecond', {{ start_ts }}, {{ end_ts }}) / 60000000.0)

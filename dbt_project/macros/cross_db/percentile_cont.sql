@@ -4,10 +4,6 @@
     {{ return(adapter.dispatch('percentile_cont', 'csops')(expression, fraction)) }}
 {%- endmacro %}
 
-{% macro default__percentile_cont(expression, fraction) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expression }})
-{%- endmacro %}
-
 {% macro duckdb__percentile_cont(expression, fraction) -%}
     quantile_cont({{ expression }}, {{ fraction }})
 {%- endmacro %}

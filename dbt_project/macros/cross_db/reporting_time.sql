@@ -6,10 +6,6 @@
     {{ return(adapter.dispatch('to_reporting_date', 'csops')(timestamp_tz)) }}
 {%- endmacro %}
 
-{% macro default__to_reporting_date(timestamp_tz) -%}
-    cast(({{ timestamp_tz }}) at time zone '{{ var("reporting_timezone") }}' as date)
-{%- endmacro %}
-
 {#- timezone(zone, timestamptz) gives the local wall-clock time in that zone. -#}
 {% macro duckdb__to_reporting_date(timestamp_tz) -%}
     cast(timezone('{{ var("reporting_timezone") }}', {{ timestamp_tz }}) as date)
@@ -18,10 +14,6 @@
 {#- The UTC instant at which a local date of the reporting zone begins. -#}
 {% macro reporting_day_start(date_expression) -%}
     {{ return(adapter.dispatch('reporting_day_start', 'csops')(date_expression)) }}
-{%- endmacro %}
-
-{% macro default__reporting_day_start(date_expression) -%}
-    (cast({{ date_expression }} as timestamp) at time zone '{{ var("reporting_timezone") }}')
 {%- endmacro %}
 
 {#- timezone(zone, timestamp) reads a wall-clock time in that zone and returns the instant. -#}

@@ -4,15 +4,6 @@
     {{ return(adapter.dispatch('surrogate_key', 'csops')(parts)) }}
 {%- endmacro %}
 
-{% macro default__surrogate_key(parts) -%}
-    md5(
-    {%- for part in parts %}
-        coalesce(cast({{ part }} as {{ dbt.type_string() }}), '_csops_null_')
-        {%- if not loop.last %} || '|' ||{% endif %}
-    {%- endfor %}
-    )
-{%- endmacro %}
-
 {% macro duckdb__surrogate_key(parts) -%}
     md5(concat_ws('|'
     {%- for part in parts -%}
