@@ -65,3 +65,13 @@ def test_a_marts_lineage_is_a_readable_graph():
     }
     # And no model has more than a dozen parents.
     assert max(len(parents(node)) for node in nodes.values()) <= 12
+
+
+def test_a_model_over_150_lines_says_at_its_top_why_it_is_one_model():
+    long_models = {}
+    for name, node in models().items():
+        lines = node["raw_code"].splitlines()
+        if len(lines) > 150:
+            head = "\n".join(lines[:25])
+            long_models[name] = "Over 150 lines, one model on purpose" in head
+    assert long_models and all(long_models.values()), long_models

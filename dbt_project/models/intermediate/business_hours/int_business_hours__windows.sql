@@ -9,6 +9,9 @@
 -- of SLA targets still running at as_of), never for a fixed calendar horizon. Each window
 -- carries the open minutes of all earlier windows of its schedule, so the business-minute
 -- position of any instant is one lookup (used for SLA breach times).
+-- Over 150 lines, one model on purpose: its steps (the day range, the weekly intervals, their
+-- local dates, the DST-aware conversion, holidays, the running total) are one computation
+-- whose intermediate rows nothing else reads; its unit tests hold the whole of it.
 with schedules as (
     select * from {{ ref('int_business_hours__schedules') }}
 ),

@@ -8,6 +8,9 @@
 -- conditions: priority (is, is_not, less_than, greater_than), via_id and group_id (is,
 -- is_not); any other condition is treated as not met, so a policy that depends on one never
 -- matches through filter_all. Conditions read the ticket's current attributes.
+-- Over 150 lines, one model on purpose: the conditions are parsed and evaluated per ticket
+-- in the same query (a policy's conditions are a handful of rows), then the first matching
+-- policy and the seed fallback are chosen per metric; each step is a short CTE.
 with tickets as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('stg_zendesk__tickets') }}
     where {{ csops.in_scope(scope, 'ticket_id') }}
