@@ -465,7 +465,9 @@ def test_nightly_builds_over_quiet_days_equal_a_full_build_of_the_range(
     assert found == {}
     with duckdb.connect(str(incremental), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
-        assert connection.execute("select as_of from intermediate.int_build__as_of").fetchone() == (AS_OF,)
+        assert connection.execute("select as_of from intermediate.int_build__as_of").fetchone() == (
+            AS_OF,
+        )
         backlog = connection.execute(
             "select date_day, age_bucket, open_tickets from marts.kpi_backlog_daily"
             " order by date_day, age_bucket"
