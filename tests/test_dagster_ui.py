@@ -177,6 +177,7 @@ def test_a_mart_shows_its_row_count_owner_columns_and_checks(ui):
         " assetMaterializations(limit: 1) { metadataEntries { label"
         " ... on IntMetadataEntry { intValue } } }"
         " definition { description owners { ... on TeamAssetOwner { team } }"
+        " dependencyKeys { path }"
         " metadataEntries { label ... on TableSchemaMetadataEntry {"
         " schema { columns { name description } } } }"
         " assetChecksOrError { ... on AssetChecks { checks { name description } } } } } } }",
@@ -194,6 +195,18 @@ def test_a_mart_shows_its_row_count_owner_columns_and_checks(ui):
     checks = data["definition"]["assetChecksOrError"]["checks"]
     assert checks and all(c["description"] for c in checks)
     assert any(c["name"].startswith("unique_fct_contacts_contact_key") for c in checks)
+    # Its lineage is the models it reads and the build models it learns what changed from
+    # (docs/incremental.md): 7 parents, no wall of staging tables and seeds.
+    parents = {"/".join(k["path"]) for k in definition["dependencyKeys"]}
+    assert parents == {
+        "marts/fct_tickets",
+        "marts/fct_conversations",
+        "intermediate/int_business_hours__conversation_minutes",
+        "intermediate/int_build__ticket_changes",
+        "intermediate/int_build__conversation_changes",
+        "intermediate/int_build__reference_rows",
+        "intermediate/int_build__as_of",
+    }
 
 
 def test_the_asset_page_in_chromium_shows_row_count_owner_and_columns(ui):
