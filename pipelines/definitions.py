@@ -19,7 +19,7 @@ from pipelines.defs.resources import CsopsSettings
 from pipelines.defs.runs.sensors import RUN_SENSORS
 from pipelines.defs.serving.assets import SERVING_ASSETS
 from pipelines.partitions import daily_partitions
-from pipelines.settings import Settings
+from pipelines.settings import Settings, asset_owners
 
 DAILY_JOB_NAME = "csops_daily"
 
@@ -52,9 +52,15 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     daily_schedule = dg.build_schedule_from_partitioned_job(
         csops_daily, hour_of_day=2, minute_of_hour=0, name="csops_daily_schedule"
     )
+    # Every asset shows who answers for it (CSOPS_OWNER), read now like the settings.
+    owners = asset_owners()
+    assets = dg.map_asset_specs(
+        lambda spec: spec.replace_attributes(owners=owners),
+        [*raw, LANDED_WINDOWS, csops_dbt_models, *SERVING_ASSETS],
+    )
     resource = CsopsSettings.from_settings(settings)
     return dg.Definitions(
-        assets=[*raw, LANDED_WINDOWS, csops_dbt_models, *SERVING_ASSETS],
+        assets=assets,
         asset_checks=[*RAW_CHECKS, *MART_CHECKS],
         jobs=[csops_daily],
         schedules=[daily_schedule],

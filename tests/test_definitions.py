@@ -94,6 +94,7 @@ def test_the_definitions_carry_the_settings_they_were_built_with(tmp_path, monke
 
     for name in ("CSOPS_LAKE", "CSOPS_WAREHOUSE", "CSOPS_SERVING", "DAGSTER_HOME"):
         monkeypatch.setenv(name, os.environ[name])  # the build exports its paths: restored after
+    monkeypatch.setenv("CSOPS_OWNER", "ops@example.com")  # read by the build, like the settings
     lake = tmp_path / "lake"
     env = {**os.environ, "CSOPS_LAKE": str(lake), "CSOPS_SOURCES": "zendesk"}
     env.pop("CSOPS_START_DATE")
@@ -106,6 +107,10 @@ def test_the_definitions_carry_the_settings_they_were_built_with(tmp_path, monke
     assert definitions.resources["settings"].lake == str(lake)
     assert definitions.resources["helpdesk"].settings.sources == ["zendesk"]
     assert os.environ["CSOPS_LAKE"] == str(lake) and lake.is_dir()  # for dbt's subprocesses
+    graph = definitions.resolve_asset_graph()
+    assert {tuple(graph.get(key).owners) for key in graph.get_all_asset_keys()} == {
+        ("ops@example.com",)
+    }
     # Without CSOPS_START_DATE, the days start at the first landed day (here none: yesterday).
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     job = build_definitions(Settings.from_env(env)).resolve_job_def(DAILY_JOB_NAME)

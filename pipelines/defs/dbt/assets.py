@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from dagster_dbt import (
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
 from pipelines.defs.resources import CsopsSettings
 from pipelines.partitions import DAILY_FRESHNESS
-from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, asset_owners
+from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -35,9 +35,6 @@ class CsopsTranslator(DagsterDbtTranslator):
         if parts[:2] == ["marts", "kpi"]:
             return "kpi"
         return parts[0] if parts else "models"
-
-    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
-        return asset_owners()
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         """KPI marts carry the daily freshness policy (pipelines/partitions.py)."""

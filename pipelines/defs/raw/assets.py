@@ -14,7 +14,7 @@ from pipelines.defs.resources import CsopsSettings
 from pipelines.landing import days_between, land_source_range
 from pipelines.partitions import DAILY_FRESHNESS, SINGLE_RUN
 from pipelines.progress import Progress
-from pipelines.settings import KNOWN_SOURCES, asset_owners
+from pipelines.settings import KNOWN_SOURCES
 
 RAW_GROUP = "raw"
 
@@ -90,7 +90,6 @@ def build_raw_assets(source: str, partitions_def: dg.PartitionsDefinition) -> dg
                 "dagster/column_schema": column_schema(source, stream),
             },
             tags={"source": source},
-            owners=asset_owners(),
             freshness_policy=DAILY_FRESHNESS,
         )
         for stream in _streams(source)
@@ -161,5 +160,4 @@ LANDED_WINDOWS = dg.AssetSpec(
     group_name=RAW_GROUP,
     kinds={"parquet"},
     metadata={"lake_path": f"{WINDOWS_DIR}/{DAY_PATTERN}/{window_name('<source>', '<stream>')}"},
-    owners=asset_owners(),
 )

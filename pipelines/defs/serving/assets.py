@@ -14,7 +14,7 @@ from pipelines.defs.resources import CsopsSettings
 from pipelines.report import write_report
 from pipelines.runs import failed_checks
 from pipelines.serving import publish, read_manifest, report_path
-from pipelines.settings import WAREHOUSE_POOL, asset_owners
+from pipelines.settings import WAREHOUSE_POOL
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -48,7 +48,6 @@ def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
     deps=mart_keys(),
     pool=WAREHOUSE_POOL,
     group_name=SERVING_GROUP,
-    owners=asset_owners(),
     kinds={"duckdb", "parquet"},
     description=(
         "The serving copy BI tools and people read: every mart copied to marts.duckdb and to "
@@ -91,7 +90,6 @@ def serving_marts(
     key=REPORT_KEY,
     deps=[SERVING_KEY],
     group_name=SERVING_GROUP,
-    owners=asset_owners(),
     kinds={"html"},
     description=(
         "The KPI report for people: report.html beside the serving copy, one self-contained "
