@@ -1,8 +1,9 @@
-"""The daily partitions of the event streams, and how fresh the daily assets should be.
+"""The daily partitions of the raw streams, and how fresh the daily assets should be.
 
-A day is the window [00:00, next 00:00) UTC of the time each API filters on. A range of days is
-one run (single-run backfill policy): a 90-day backfill is one extraction pass per source and one
-dbt build, not 90 of each.
+The raw streams are partitioned by day: a day is the window [00:00, next 00:00) UTC of the
+time each API filters on. A range of days is one run (single-run backfill policy): a 90-day
+backfill is one extraction pass per source. The dbt models are not partitioned: each run
+rebuilds them in one dbt build over the whole lake (pipelines/defs/dbt/assets.py).
 """
 
 from datetime import timedelta
@@ -11,13 +12,18 @@ import dagster as dg
 
 from pipelines.settings import Settings
 
-# The first partition is where the organisation's landed history starts (or CSOPS_START_DATE):
-# pipelines/settings.py `Settings.partition_start`.
-DAILY_PARTITIONS = dg.DailyPartitionsDefinition(
-    start_date=Settings.from_env().partition_start().isoformat(),
-    timezone="UTC",
-    end_offset=0,
-)
+
+def daily_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
+    """The raw streams' days: the first is where the organisation's landed history starts, or
+    CSOPS_START_DATE (`Settings.partition_start`, which reads the lake's manifest); built with
+    the definitions, not when this module is imported."""
+    return dg.DailyPartitionsDefinition(
+        start_date=settings.partition_start().isoformat(),
+        timezone="UTC",
+        end_offset=0,
+    )
+
+
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 # The schedule runs every day at 02:00 UTC: a raw stream or a KPI mart last materialized more

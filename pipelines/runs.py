@@ -18,10 +18,12 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.storage.dagster_run import RunsFilter
 
-# The code location's name in workspace.yaml: runs started by the CLI carry it in their origin,
-# so the UI lists them under the job and can re-execute them.
+# The code location as workspace.yaml names it: runs started by the CLI carry it in their
+# origin, so the UI lists them under the job and can re-execute them. `defs` is loaded lazily:
+# the settings are read from the environment when the location loads, not at import.
 LOCATION_NAME = "csops"
 DEFINITIONS_MODULE = "pipelines.definitions"
+DEFINITIONS_ATTRIBUTE = "defs"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 HOST_TAG = "csops/host"
@@ -146,6 +148,7 @@ def create_job_run(
         LoadableTargetOrigin(
             executable_path=sys.executable,
             module_name=DEFINITIONS_MODULE,
+            attribute=DEFINITIONS_ATTRIBUTE,
             working_directory=str(PROJECT_ROOT),
         ),
         location_name=LOCATION_NAME,

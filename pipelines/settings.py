@@ -29,7 +29,8 @@ KNOWN_SOURCES = ("zendesk", "intercom", "typeform")
 # instead of failing on DuckDB's lock.
 WAREHOUSE_POOL = "csops_warehouse"
 
-# Who answers for the assets in the Dagster UI: a team (`team:<name>`) or an email address.
+# Who answers for the assets in the Dagster UI: a team (`team:<name>`) or an email address;
+# given to every asset when the definitions are built (pipelines/definitions.py).
 OWNER_ENV = "CSOPS_OWNER"
 DEFAULT_OWNER = "team:support-analytics"
 

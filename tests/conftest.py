@@ -1,7 +1,7 @@
 """Test session setup: an isolated Dagster instance and data folder, and the network guard.
 
-Everything here happens before any csops module is imported, because the code location
-reads its settings at import time.
+Everything here happens before any test runs, because the code location reads its settings
+when its definitions are built, and tests build them in this process.
 """
 
 import os

@@ -1,5 +1,6 @@
 """The Dagster code location loads, and its graph wires raw → staging → marts."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,10 +31,96 @@ def test_dagster_definitions_validate_passes():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+# Imports every module of pipelines/, then builds the definitions: the first must succeed
+# whatever the environment says, the second must refuse a bad setting, naming it.
+IMPORT_THEN_BUILD = """
+import importlib, pkgutil, sys
+from pathlib import Path
+import pipelines
+for module in pkgutil.walk_packages(pipelines.__path__, "pipelines."):
+    importlib.import_module(module.name)
+untouched = [p for p in sys.argv[1:] if Path(p).exists()]
+assert not untouched, f"importing pipelines created {untouched}"
+from pipelines.definitions import defs
+from pipelines.settings import SettingsError
+try:
+    defs()
+except SettingsError as exc:
+    print(f"SettingsError: {exc}")
+else:
+    print("built")
+"""
+
+
+def test_importing_reads_no_settings_building_the_definitions_does(tmp_path):
+    """Settings are read when the code location's definitions are built, not when a module
+    is imported: a bad CSOPS_SOURCES lets every module import (and creates no folder), then
+    stops the build with an error that names the variable."""
+    lake, home = tmp_path / "lake", tmp_path / "dagster_home"
+    env = {
+        **os.environ,
+        "CSOPS_SOURCES": "nope",
+        "CSOPS_LAKE": str(lake),
+        "CSOPS_WAREHOUSE": str(tmp_path / "warehouse" / "warehouse.duckdb"),
+        "CSOPS_SERVING": str(tmp_path / "serving"),
+        "DAGSTER_HOME": str(home),
+    }
+    env.pop("CSOPS_START_DATE", None)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            IMPORT_THEN_BUILD,
+            str(lake),
+            str(home),
+            str(tmp_path / "warehouse"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().startswith(
+        "SettingsError: CSOPS_SOURCES names unknown source(s) nope"
+    )
+
+
+def test_the_definitions_carry_the_settings_they_were_built_with(tmp_path, monkeypatch):
+    from pipelines.definitions import DAILY_JOB_NAME, build_definitions
+    from pipelines.settings import Settings
+
+    for name in ("CSOPS_LAKE", "CSOPS_WAREHOUSE", "CSOPS_SERVING", "DAGSTER_HOME"):
+        monkeypatch.setenv(name, os.environ[name])  # the build exports its paths: restored after
+    monkeypatch.setenv("CSOPS_OWNER", "ops@example.com")  # read by the build, like the settings
+    lake = tmp_path / "lake"
+    env = {**os.environ, "CSOPS_LAKE": str(lake), "CSOPS_SOURCES": "zendesk"}
+    env.pop("CSOPS_START_DATE")
+    definitions = build_definitions(Settings.from_env({**env, "CSOPS_START_DATE": "2025-06-01"}))
+    job = definitions.resolve_job_def(DAILY_JOB_NAME)
+    assert job.partitions_def.get_first_partition_key() == "2025-06-01"
+    selected = job.asset_layer.selected_asset_keys
+    assert dg.AssetKey(["zendesk", "tickets"]) in selected
+    assert dg.AssetKey(["intercom", "conversations"]) not in selected
+    assert definitions.resources["settings"].lake == str(lake)
+    assert definitions.resources["helpdesk"].settings.sources == ["zendesk"]
+    assert os.environ["CSOPS_LAKE"] == str(lake) and lake.is_dir()  # for dbt's subprocesses
+    graph = definitions.resolve_asset_graph()
+    assert {tuple(graph.get(key).owners) for key in graph.get_all_asset_keys()} == {
+        ("ops@example.com",)
+    }
+    # Without CSOPS_START_DATE, the days start at the first landed day (here none: yesterday).
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    job = build_definitions(Settings.from_env(env)).resolve_job_def(DAILY_JOB_NAME)
+    assert job.partitions_def.get_first_partition_key() == yesterday.isoformat()
+
+
 def test_staging_models_depend_on_raw_assets_and_marts_on_staging():
     from pipelines.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     tickets = dg.AssetKey(["staging", "stg_zendesk__tickets"])
     assert dg.AssetKey(["zendesk", "tickets"]) in graph.get(tickets).parent_keys
     contacts = dg.AssetKey(["marts", "fct_contacts"])
@@ -45,9 +132,10 @@ def test_staging_models_depend_on_raw_assets_and_marts_on_staging():
 def test_daily_job_runs_a_range_as_one_run():
     from pipelines.definitions import DAILY_JOB_NAME, defs
 
-    job = defs.resolve_job_def(DAILY_JOB_NAME)
+    definitions = defs()
+    job = definitions.resolve_job_def(DAILY_JOB_NAME)
     assert job.partitions_def is not None
-    for assets_def in defs.resolve_asset_graph().assets_defs:
+    for assets_def in definitions.resolve_asset_graph().assets_defs:
         if assets_def.partitions_def is not None:
             assert assets_def.backfill_policy == dg.BackfillPolicy.single_run()
 
@@ -72,7 +160,8 @@ def test_the_dbt_build_can_be_launched_as_a_full_refresh():
 def test_the_daily_job_ends_by_publishing_every_mart_then_the_report():
     from pipelines.definitions import DAILY_JOB_NAME, defs
 
-    graph = defs.resolve_asset_graph()
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
     serving, report = dg.AssetKey(["serving", "marts"]), dg.AssetKey(["serving", "report"])
     marts = {
         key
@@ -83,15 +172,15 @@ def test_the_daily_job_ends_by_publishing_every_mart_then_the_report():
     assert dg.AssetKey(["marts", "dim_date"]) in marts
     assert graph.get(serving).parent_keys == marts
     assert graph.get(report).parent_keys == {serving}
-    job = defs.resolve_job_def(DAILY_JOB_NAME)
+    job = definitions.resolve_job_def(DAILY_JOB_NAME)
     assert {serving, report} <= job.asset_layer.selected_asset_keys
 
 
 def test_landing_steps_retry_what_may_pass_by_itself_and_nothing_else():
     from connectors.errors import ConfigError, ConnectorError
-    from pipelines.defs.raw.assets import LANDING_RETRY_POLICY, RAW_ASSETS, is_transient
+    from pipelines.defs.raw.assets import LANDING_RETRY_POLICY, is_transient, raw_assets
 
-    for raw in RAW_ASSETS:
+    for raw in raw_assets(dg.DailyPartitionsDefinition("2026-01-01")):
         assert raw.op.retry_policy == LANDING_RETRY_POLICY
     assert LANDING_RETRY_POLICY.max_retries == 2
     # The API down or throttled past the connector's own retries, or no network: retried.
@@ -130,7 +219,7 @@ def test_partitions_start_where_the_landed_history_starts(tmp_path):
 def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_checks():
     from pipelines.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     keys = graph.get_all_asset_keys()
     for key in keys:
         node = graph.get(key)
@@ -165,7 +254,7 @@ def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_che
 def test_raw_streams_and_kpi_marts_carry_the_daily_freshness_policy():
     from pipelines.definitions import defs
 
-    graph = defs.resolve_asset_graph()
+    graph = defs().resolve_asset_graph()
     fresh = {
         k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).freshness_policy
     }

@@ -13,6 +13,7 @@ from connectors.lake import rejected_stream_dir
 from connectors.landing import LandingWriter
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.defs.raw.checks import RAW_CHECKS, REJECTED_CHECK_NAME
+from pipelines.defs.resources import CsopsSettings
 from pipelines.gates import missing_days, rejected_share, volume_findings
 
 DAY = date(2026, 3, 4)
@@ -186,6 +187,7 @@ def test_in_a_run_a_burst_of_rejected_records_blocks_the_models(
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         selection=[zendesk_tickets.key, ticket_model.key],
+        resources={"settings": CsopsSettings.from_env()},
     )
     [share] = [
         e for e in result.get_asset_check_evaluations() if e.check_name == REJECTED_CHECK_NAME

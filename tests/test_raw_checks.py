@@ -18,7 +18,8 @@ from connectors.lake import day_dir
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.defs.raw.checks import RAW_CHECK_NAME, RAW_CHECKS
-from pipelines.partitions import DAILY_PARTITIONS
+from pipelines.defs.resources import CsopsSettings
+from pipelines.partitions import daily_partitions
 from pipelines.quality import (
     SuiteError,
     latest_landed_day,
@@ -27,6 +28,7 @@ from pipelines.quality import (
     suite_columns,
     validate_frame,
 )
+from pipelines.settings import Settings
 
 DAY = "2024-03-04"
 NEXT_DAY = "2024-03-05"
@@ -264,6 +266,8 @@ def test_a_stream_without_a_suite_is_named_in_the_error():
 # ---- the Dagster checks, executed for real on an ephemeral instance ------------------------
 
 ZENDESK_STREAMS = (*CONNECTORS["zendesk"].event_streams, *CONNECTORS["zendesk"].reference_streams)
+# The code location's daily partitions, from the session's settings (tests/conftest.py).
+DAILY_PARTITIONS = daily_partitions(Settings.from_env())
 
 
 @dg.multi_asset(
@@ -290,6 +294,7 @@ def run_zendesk(**kwargs: Any) -> dg.ExecuteInProcessResult:
         [landed_zendesk, ticket_model, ZENDESK_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
+        resources={"settings": CsopsSettings.from_env()},  # the lake of the `lake` fixture
         **kwargs,
     )
 

@@ -21,9 +21,11 @@ from connectors.registry import connectors_from_env
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
 from pipelines.cli import build_parser
-from pipelines.defs.raw.assets import RAW_ASSETS
+from pipelines.defs.raw.assets import build_raw_assets
 from pipelines.defs.raw.resources import HelpdeskResource
+from pipelines.defs.resources import CsopsSettings
 from pipelines.landing import land_source_range
+from pipelines.partitions import daily_partitions
 
 DAY = date(2026, 3, 2)
 S = int(datetime(2026, 3, 2, tzinfo=UTC).timestamp())
@@ -122,12 +124,14 @@ def test_dagster_materialization_metadata_and_event_log_never_show_the_token(
     zendesk_api, zendesk_env, caplog
 ):
     caplog.set_level(logging.DEBUG)
-    [raw_zendesk] = [a for a in RAW_ASSETS if a.node_def.name == "raw_zendesk"]
+    settings = CsopsSettings.from_env()  # CSOPS_SOURCES=zendesk and the lake of zendesk_env
+    raw_zendesk = build_raw_assets("zendesk", daily_partitions(settings.resolved))
+    resources = {"settings": settings, "helpdesk": HelpdeskResource(settings=settings)}
     with dg.DagsterInstance.ephemeral() as instance:
         ok = dg.materialize(
             [raw_zendesk],
             partition_key=DAY.isoformat(),
-            resources={"helpdesk": HelpdeskResource()},
+            resources=resources,
             instance=instance,
         )
         assert ok.success
@@ -141,7 +145,7 @@ def test_dagster_materialization_metadata_and_event_log_never_show_the_token(
         failed = dg.materialize(
             [raw_zendesk],
             partition_key=DAY.isoformat(),
-            resources={"helpdesk": HelpdeskResource()},
+            resources=resources,
             instance=instance,
             raise_on_error=False,
         )

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from serving_fixtures import AS_OF, fingerprint, make_warehouse
 
+from pipelines.defs.resources import CsopsSettings
 from pipelines.defs.serving.assets import serving_marts
 from pipelines.serving import publish, read_manifest
 
@@ -214,6 +215,7 @@ def run_with(mart) -> dg.ExecuteInProcessResult:
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         selection=[mart.key, serving_marts.key],
+        resources={"settings": CsopsSettings.from_env()},  # the paths of `serving_env`
     )
 
 

@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,9 @@ from dagster_dbt import (
 )
 
 from pipelines.defs.dbt.project import DBT_PROJECT, ensure_manifest
+from pipelines.defs.resources import CsopsSettings
 from pipelines.partitions import DAILY_FRESHNESS
-from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL, Settings, asset_owners
+from pipelines.settings import DBT_BUILD_ARGS, WAREHOUSE_POOL
 
 
 class CsopsTranslator(DagsterDbtTranslator):
@@ -34,9 +35,6 @@ class CsopsTranslator(DagsterDbtTranslator):
         if parts[:2] == ["marts", "kpi"]:
             return "kpi"
         return parts[0] if parts else "models"
-
-    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
-        return asset_owners()
 
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         """KPI marts carry the daily freshness policy (pipelines/partitions.py)."""
@@ -131,7 +129,10 @@ class DbtBuildConfig(dg.Config):
     ),
 )
 def csops_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: CsopsSettings,
+    config: DbtBuildConfig,
 ):
     # The models are not partitioned: each build covers the whole lake (the incremental
     # models recompute only what landed since, with the same result as a full refresh;
@@ -144,7 +145,8 @@ def csops_dbt_models(
     # while dbt writes, so the marts' row counts can only be read then), then yielded in dbt's
     # order: a model may follow a mart it reads, and Dagster takes outputs only in that order.
     held = []
-    target = build_folder(Settings.from_env().dbt_target, context.run_id)
+    resolved = settings.resolved
+    target = build_folder(resolved.dbt_target, context.run_id)
     try:
         for event in dbt.cli(args, context=context, target_path=target).stream():
             if held or _event_key(event, context) in MART_KEYS:
@@ -156,7 +158,7 @@ def csops_dbt_models(
         raise
     finally:
         keep_parse_state(target)
-    yield from _with_row_counts(held, Settings.from_env().warehouse, context)
+    yield from _with_row_counts(held, resolved.warehouse, context)
 
 
 # dbt's parse state (partial_parse.msgpack) is only valid for the warehouse it was parsed

@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.raw.checks import _run_range, check_result
+from pipelines.defs.resources import CsopsSettings
 from pipelines.gates import (
     DEFAULT_DEVIATION_PCT,
     DEVIATION_ENV,
@@ -16,7 +17,7 @@ from pipelines.gates import (
     percent_setting,
     volume_findings,
 )
-from pipelines.settings import WAREHOUSE_POOL, Settings
+from pipelines.settings import WAREHOUSE_POOL
 
 SUPPORT_DAILY = dg.AssetKey(["marts", "kpi_support_daily"])
 VOLUME_CHECK = "volume_as_usual"
@@ -48,10 +49,10 @@ DAYS_CHECK = "every_landed_day_present"
     can_subset=True,
     pool=WAREHOUSE_POOL,
 )
-def mart_gates(context: dg.AssetCheckExecutionContext):
-    settings = Settings.from_env()
+def mart_gates(context: dg.AssetCheckExecutionContext, settings: CsopsSettings):
+    resolved = settings.resolved
     run_range = _run_range(context)
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with duckdb.connect(str(resolved.warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
         if run_range is None:  # launched on its own: the latest landed day
             (last,) = con.execute(
@@ -63,7 +64,7 @@ def mart_gates(context: dg.AssetCheckExecutionContext):
                 deviation = percent_setting(DEVIATION_ENV, DEFAULT_DEVIATION_PCT)
                 finding = volume_findings(con, *run_range, deviation)
             else:
-                finding = missing_days(con, settings.lake)
+                finding = missing_days(con, resolved.lake)
             context.log.info(finding.message)
             yield check_result(key, finding)
 

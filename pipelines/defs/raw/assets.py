@@ -10,10 +10,11 @@ from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from connectors.schemas import stream_schema
 from pipelines.defs.raw.resources import HelpdeskResource
+from pipelines.defs.resources import CsopsSettings
 from pipelines.landing import days_between, land_source_range
-from pipelines.partitions import DAILY_FRESHNESS, DAILY_PARTITIONS, SINGLE_RUN
+from pipelines.partitions import DAILY_FRESHNESS, SINGLE_RUN
 from pipelines.progress import Progress
-from pipelines.settings import KNOWN_SOURCES, Settings, asset_owners
+from pipelines.settings import KNOWN_SOURCES
 
 RAW_GROUP = "raw"
 
@@ -75,7 +76,9 @@ def _streams(source: str) -> tuple[str, ...]:
     return tuple(connector.event_streams) + tuple(connector.reference_streams)
 
 
-def build_raw_assets(source: str) -> dg.AssetsDefinition:
+def build_raw_assets(source: str, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The raw streams of one source, landed by day: `partitions_def` is the code location's
+    daily partitions (pipelines/partitions.py `daily_partitions`)."""
     specs = [
         dg.AssetSpec(
             key=raw_asset_key(source, stream),
@@ -87,7 +90,6 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
                 "dagster/column_schema": column_schema(source, stream),
             },
             tags={"source": source},
-            owners=asset_owners(),
             freshness_policy=DAILY_FRESHNESS,
         )
         for stream in _streams(source)
@@ -96,16 +98,18 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"raw_{source}",
         specs=specs,
-        partitions_def=DAILY_PARTITIONS,
+        partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
         retry_policy=LANDING_RETRY_POLICY,
         op_tags={"source": source},
     )
-    def _raw(context: dg.AssetExecutionContext, helpdesk: HelpdeskResource):
+    def _raw(
+        context: dg.AssetExecutionContext, settings: CsopsSettings, helpdesk: HelpdeskResource
+    ):
         window = context.partition_key_range
         first_day, last_day = date.fromisoformat(window.start), date.fromisoformat(window.end)
-        settings = Settings.from_env()
-        writer = LandingWriter(settings.lake)
+        lake = settings.resolved.lake
+        writer = LandingWriter(lake)
         writer.ensure_streams()
         days = days_between(first_day, last_day)
         connector_cls = CONNECTORS[source]
@@ -113,7 +117,7 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
             source,
             len(days) * len(connector_cls.event_streams) + len(connector_cls.reference_streams),
         )
-        context.log.info(f"landing {source} {first_day}..{last_day} into {settings.lake}")
+        context.log.info(f"landing {source} {first_day}..{last_day} into {lake}")
         try:
             with helpdesk.connector(source) as connector:
                 summary = land_source_range(
@@ -140,7 +144,10 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
     return _raw
 
 
-RAW_ASSETS = [build_raw_assets(source) for source in KNOWN_SOURCES]
+def raw_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    """One multi-asset per known source, enabled or not (pipelines/definitions.py)."""
+    return [build_raw_assets(source, partitions_def) for source in KNOWN_SOURCES]
+
 
 # The landing writer's manifest of landed windows (docs/landing.md): written by every raw
 # asset above as it lands each day of an event stream, read by the reporting clock
@@ -153,5 +160,4 @@ LANDED_WINDOWS = dg.AssetSpec(
     group_name=RAW_GROUP,
     kinds={"parquet"},
     metadata={"lake_path": f"{WINDOWS_DIR}/{DAY_PATTERN}/{window_name('<source>', '<stream>')}"},
-    owners=asset_owners(),
 )

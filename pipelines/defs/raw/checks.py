@@ -13,6 +13,7 @@ import dagster as dg
 from connectors.lake import REJECTED_DIR
 from connectors.registry import CONNECTORS
 from pipelines.defs.raw.assets import raw_asset_key
+from pipelines.defs.resources import CsopsSettings
 from pipelines.gates import (
     DEFAULT_MAX_REJECTED_PCT,
     MAX_REJECTED_ENV,
@@ -27,7 +28,7 @@ from pipelines.quality import (
     suite_path,
     validate_frame,
 )
-from pipelines.settings import KNOWN_SOURCES, Settings
+from pipelines.settings import KNOWN_SOURCES
 
 RAW_CHECK_NAME = "raw_expectations"
 REJECTED_CHECK_NAME = "rejected_share"
@@ -67,8 +68,8 @@ def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
     # an evaluation for a range of partitions (single-run backfills), so the range is read
     # from the run instead, and the result metadata says which days were validated.
     @dg.multi_asset_check(name=f"raw_{source}_expectations", specs=specs, can_subset=True)
-    def _checks(context: dg.AssetCheckExecutionContext):
-        lake = Settings.from_env().lake
+    def _checks(context: dg.AssetCheckExecutionContext, settings: CsopsSettings):
+        lake = settings.resolved.lake
         run_range = _run_range(context)
         for check_key in sorted(
             context.selected_asset_check_keys, key=lambda k: k.to_user_string()

@@ -8,7 +8,7 @@ import dagster as dg
 
 from connectors.base import Connector
 from connectors.registry import CONNECTORS
-from pipelines.settings import Settings
+from pipelines.defs.resources import CsopsSettings
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
 
@@ -27,14 +27,16 @@ def demo_config() -> SimConfig:
 
 
 class HelpdeskResource(dg.ConfigurableResource):
-    """Opens a connector per source from the environment (CSOPS_SOURCES and the source's own
-    variables). In demo mode it serves the simulated org on 127.0.0.1 for the duration of the
-    extraction, so the demo runs exactly the connector code that production runs."""
+    """Opens a connector per source: from the source's own variables, or, in demo mode
+    (CSOPS_SOURCES=demo, as resolved in `settings`), against the simulated org served on
+    127.0.0.1 for the duration of the extraction, so the demo runs exactly the connector code
+    that production runs."""
+
+    settings: CsopsSettings
 
     @contextmanager
     def connector(self, source: str) -> Iterator[Connector]:
-        settings = Settings.from_env()
-        if settings.demo:
+        if self.settings.demo:
             with SimulatorServer(SupportOrg(demo_config())) as server:
                 connector = CONNECTORS[source].from_env(server.env())
                 try:

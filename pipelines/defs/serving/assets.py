@@ -10,10 +10,11 @@ skipped), which leaves the previous copy in place the same way.
 import dagster as dg
 
 from pipelines.defs.dbt.assets import csops_dbt_models
+from pipelines.defs.resources import CsopsSettings
 from pipelines.report import write_report
 from pipelines.runs import failed_checks
 from pipelines.serving import publish, read_manifest, report_path
-from pipelines.settings import WAREHOUSE_POOL, Settings, asset_owners
+from pipelines.settings import WAREHOUSE_POOL
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey(["serving", "marts"])
@@ -47,7 +48,6 @@ def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
     deps=mart_keys(),
     pool=WAREHOUSE_POOL,
     group_name=SERVING_GROUP,
-    owners=asset_owners(),
     kinds={"duckdb", "parquet"},
     description=(
         "The serving copy BI tools and people read: every mart copied to marts.duckdb and to "
@@ -57,27 +57,29 @@ def failed_blocking_checks(context: dg.AssetExecutionContext) -> list[str]:
         "block a run (docs/bi.md)."
     ),
 )
-def serving_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = Settings.from_env()
+def serving_marts(
+    context: dg.AssetExecutionContext, settings: CsopsSettings
+) -> dg.MaterializeResult:
+    serving, warehouse = settings.resolved.serving, settings.resolved.warehouse
     failed = failed_blocking_checks(context)
     if failed:
-        previous = read_manifest(settings.serving)
+        previous = read_manifest(serving)
         shows = previous.summary() if previous else "nothing published yet"
         raise BlockingCheckFailed(
             description=(
                 f"not published: {len(failed)} blocking check(s) failed: {', '.join(failed[:10])}"
-                f"{' …' if len(failed) > 10 else ''}. The serving copy {settings.serving} "
+                f"{' …' if len(failed) > 10 else ''}. The serving copy {serving} "
                 f"is unchanged ({shows})."
             ),
             allow_retries=False,
         )
-    manifest = publish(settings.warehouse, settings.serving, context.run.run_id)
-    context.log.info(f"published {settings.serving}: {manifest.summary()}")
+    manifest = publish(warehouse, serving, context.run.run_id)
+    context.log.info(f"published {serving}: {manifest.summary()}")
     return dg.MaterializeResult(
         metadata={
             "as_of": manifest.as_of.isoformat() if manifest.as_of else "none",
             "published_at": manifest.published_at.isoformat(),
-            "path": dg.MetadataValue.path(str(settings.serving)),
+            "path": dg.MetadataValue.path(str(serving)),
             "marts": len(manifest.row_counts),
             "rows": dg.MetadataValue.json(manifest.row_counts),
         }
@@ -88,7 +90,6 @@ def serving_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     key=REPORT_KEY,
     deps=[SERVING_KEY],
     group_name=SERVING_GROUP,
-    owners=asset_owners(),
     kinds={"html"},
     description=(
         "The KPI report for people: report.html beside the serving copy, one self-contained "
@@ -96,9 +97,8 @@ def serving_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         "90 days of charts and the agent scorecard. Rebuilt with every publish."
     ),
 )
-def kpi_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = Settings.from_env()
-    path = write_report(settings.serving)
+def kpi_report(context: dg.AssetExecutionContext, settings: CsopsSettings) -> dg.MaterializeResult:
+    path = write_report(settings.resolved.serving)
     context.log.info(f"report: {path}")
     return dg.MaterializeResult(
         metadata={
