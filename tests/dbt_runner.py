@@ -47,7 +47,6 @@ INCREMENTAL_MODELS = {
     "fct_survey_responses",
     "fct_agent_daily",
     "kpi_agent_weekly",
-    "kpi_support_daily",
 }
 DBT = Path(sys.executable).with_name("dbt")
 
