@@ -35,7 +35,7 @@ from landing_fixtures import (
 )
 
 # The marts under test and every model they read, plus the dimensions their keys must resolve
-# to and kpi_support_daily, whose backlog the backlog mart must add up to.
+# to and kpi_support_daily, which counts its backlog from the same open-ticket days.
 SELECTION = [
     "+fct_agent_daily",
     "+kpi_agent_weekly",

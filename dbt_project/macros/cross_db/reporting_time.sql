@@ -20,14 +20,3 @@
 {% macro duckdb__reporting_day_start(date_expression) -%}
     timezone('{{ var("reporting_timezone") }}', cast({{ date_expression }} as timestamp))
 {%- endmacro %}
-
-
-{#- The complete reporting days of the end-of-day backlog, as the columns first_day and
-    last_day of a select from int_build__as_of: from the first landed day to the day before the one
-    as_of falls in (that day ends after as_of or, when as_of is exactly its midnight, has not
-    begun). int_backlog__open_ticket_days holds these days; kpi_support_daily counts the
-    others itself. -#}
-{% macro backlog_complete_days() -%}
-    {{ csops.to_reporting_date('first_window_start') }} as first_day,
-    cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of')) }} as date) as last_day
-{%- endmacro %}

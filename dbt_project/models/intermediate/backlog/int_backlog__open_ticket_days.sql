@@ -2,11 +2,21 @@
 -- those not closed yet.
 {%- set scope = csops.incremental_model('ticket', 'ticket_id') %}
 -- One row per ticket and reporting day at whose end the ticket was open (docs/kpis.md):
--- created, and its status at the last instant of the day not solved, closed or deleted. The
--- days run from the first landed day to the last complete day before as_of; a day that has
--- not ended yet has no end-of-day backlog.
+-- created, and its status at the instant the day is counted at not solved, closed or deleted.
+-- A day is counted at its last instant, the day as_of falls in (not over yet) at as_of. The
+-- days run to that day (to the day before when as_of is exactly its midnight: it has not
+-- begun) and back to the ticket's first status, before the first landed day too (a ticket
+-- created earlier lands with a later update). kpi_support_daily counts every day;
+-- kpi_backlog_daily the complete days from the first landed day (is_complete_day,
+-- is_landed_day).
 --
--- Cost: the unsolved status intervals are range-joined to the day ends they contain, so a
+-- Incrementally sound per ticket: a ticket's rows depend on its own intervals, the first
+-- landed day (in the fingerprint) and as_of. A row counted at as_of is a ticket open at
+-- as_of, so not closed, so in scope at the next build, when its day may be complete; a
+-- closed ticket has no day after its close. The days before the first landed day are
+-- complete and fixed.
+--
+-- Cost: the unsolved status intervals are range-joined to the instants they contain, so a
 -- ticket costs one row per day it stayed open, never a fixed horizon of days per ticket.
 with intervals as {{ csops.scoped_cte(scope) }}(
     select * from {{ ref('int_tickets__status_intervals') }}
@@ -22,24 +32,6 @@ as_of as (
     select * from {{ ref('int_build__as_of') }}
 ),
 
--- The last complete day is the one before the day as_of falls in: that day ends after as_of
--- (or, when as_of is exactly its midnight, has not begun).
-bounds as (
-    select {{ csops.backlog_complete_days() }}
-    from as_of
-),
-
-spine as (
-    {{ csops.date_spine('first_day', 'last_day', 'bounds') }}
-),
-
-day_ends as (
-    select
-        date_day,
-        {{ csops.reporting_day_start(dbt.dateadd('day', 1, 'date_day')) }} as day_end
-    from spine
-),
-
 open_intervals as (
     select
         ticket_id,
@@ -50,33 +42,74 @@ open_intervals as (
     where status not in ('solved', 'closed', 'deleted')
 ),
 
--- The status at the last instant of a day is the one of the interval (valid_from, valid_to]
--- holding the day's end: an interval that ends exactly at midnight still held the day's
--- last instant, one that starts at midnight belongs to the next day. Intervals of a ticket
--- do not overlap, so a ticket matches at most one interval per day.
-open_at_day_end as (
+-- From the earlier of the first landed day and the first day an interval starts on; to the
+-- day as_of falls in, unless as_of is exactly its midnight (the end of a daily window).
+bounds as (
     select
-        day_ends.date_day,
-        day_ends.day_end,
+        least(
+            {{ csops.to_reporting_date('as_of.first_window_start') }},
+            coalesce(
+                {{ csops.to_reporting_date('min(open_intervals.valid_from)') }},
+                {{ csops.to_reporting_date('as_of.first_window_start') }}
+            )
+        ) as first_day,
+        case
+            when as_of.as_of = {{ csops.reporting_day_start(csops.to_reporting_date('as_of.as_of')) }}
+                then cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of.as_of')) }} as date)
+            else {{ csops.to_reporting_date('as_of.as_of') }}
+        end as last_day
+    from as_of
+    left join open_intervals on true
+    group by as_of.first_window_start, as_of.as_of
+),
+
+spine as (
+    {{ csops.date_spine('first_day', 'last_day', 'bounds') }}
+),
+
+-- A day is counted at its end, or at as_of if that comes first (the day as_of falls in).
+counted_days as (
+    select
+        spine.date_day,
+        least(
+            {{ csops.reporting_day_start(dbt.dateadd('day', 1, 'spine.date_day')) }},
+            as_of.as_of
+        ) as counted_at,
+        {{ csops.reporting_day_start(dbt.dateadd('day', 1, 'spine.date_day')) }} <= as_of.as_of
+            as is_complete_day,
+        spine.date_day >= {{ csops.to_reporting_date('as_of.first_window_start') }}
+            as is_landed_day
+    from spine
+    cross join as_of
+),
+
+-- The status at an instant is the one of the interval (valid_from, valid_to] holding it: an
+-- interval that ends exactly at midnight still held the day's last instant, one that starts
+-- at midnight belongs to the next day. Intervals of a ticket do not overlap, so a ticket
+-- matches at most one interval per day.
+open_at_counted as (
+    select
+        counted_days.date_day,
+        counted_days.counted_at,
+        counted_days.is_complete_day,
+        counted_days.is_landed_day,
         open_intervals.ticket_id,
         open_intervals.status
-    from day_ends
+    from counted_days
     inner join open_intervals
-        on open_intervals.valid_from < day_ends.day_end
-        and open_intervals.valid_to >= day_ends.day_end
+        on open_intervals.valid_from < counted_days.counted_at
+        and open_intervals.valid_to >= counted_days.counted_at
 ),
 
 with_age as (
     select
-        open_at_day_end.date_day,
-        open_at_day_end.ticket_id,
-        open_at_day_end.status,
+        open_at_counted.*,
         tickets.created_at,
-        {{ csops.minutes_between('tickets.created_at', 'open_at_day_end.day_end') }} / 1440.0
+        {{ csops.minutes_between('tickets.created_at', 'open_at_counted.counted_at') }} / 1440.0
             as age_days
-    from open_at_day_end
+    from open_at_counted
     inner join tickets
-        on open_at_day_end.ticket_id = tickets.ticket_id
+        on open_at_counted.ticket_id = tickets.ticket_id
 ),
 
 final as (
@@ -85,6 +118,9 @@ final as (
         ticket_id,
         status,
         created_at,
+        counted_at,
+        is_complete_day,
+        is_landed_day,
         age_days,
         case
             when age_days < 1 then '<1d'

@@ -2,19 +2,22 @@
 -- on its own date: created date for volume, automation, escalation and first response;
 -- resolution date (last solve or close) for resolutions, reopens, one-touch and resolution
 -- time; the rating's date for CSAT; the instance's date for SLA (fulfilment when achieved, the
--- moment the target ran out when breached); the end of the day for backlog. Every day from the first
--- landed window to as_of appears for every channel and team once it has had a contact, so a
--- quiet day still shows its backlog.
+-- moment the target ran out when breached); the end of the day for backlog (on the day as_of
+-- falls in, as_of). Every day of dim_date (from the earlier of the first landed window and the
+-- first contact to the day as_of falls in) appears for every channel and team once it has
+-- had a contact, so a quiet day still shows its backlog.
+--
+-- Over 150 lines: one grid of day x channel x team, five figure families (created, resolved,
+-- CSAT, SLA, backlog) of ten to twenty lines each left-joined to it, each with its own date
+-- rule, and the rates over them. The backlog, the one family with a computation of its own,
+-- is int_backlog__open_ticket_days'; a model per other family would be one aggregation
+-- stored as a table and read back only here.
 with contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
-),
-
-intervals as (
-    select * from {{ ref('int_tickets__status_intervals') }}
 ),
 
 open_ticket_days as (
@@ -29,42 +32,8 @@ sla_events as (
     select * from {{ ref('fct_sla_events') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_build__as_of') }}
-),
-
--- The last reporting day is the one as_of falls in, unless as_of is exactly its midnight
--- (the usual case: the end of a daily window), when that day has not begun yet.
-bounds as (
-    select
-        least(
-            {{ csops.to_reporting_date('as_of.first_window_start') }},
-            coalesce(min(contacts.created_date), {{ csops.to_reporting_date('as_of.first_window_start') }})
-        ) as first_day,
-        case
-            when as_of.as_of = {{ csops.reporting_day_start(csops.to_reporting_date('as_of.as_of')) }}
-                then cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of.as_of')) }} as date)
-            else {{ csops.to_reporting_date('as_of.as_of') }}
-        end as last_day
-    from as_of
-    left join contacts on true
-    group by as_of.first_window_start, as_of.as_of
-),
-
-spine as (
-    {{ csops.date_spine('first_day', 'last_day', 'bounds') }}
-),
-
-days as (
-    select
-        spine.date_day,
-        -- Backlog is counted at the last instant of the day, or at as_of on the last day.
-        least(
-            {{ csops.reporting_day_start(dbt.dateadd('day', 1, 'spine.date_day')) }},
-            as_of.as_of
-        ) as backlog_at
-    from spine
-    cross join as_of
+dates as (
+    select * from {{ ref('dim_date') }}
 ),
 
 slices as (
@@ -78,13 +47,12 @@ slices as (
 
 grid as (
     select
-        days.date_day,
-        days.backlog_at,
+        dates.date_day,
         slices.channel,
         slices.team_key
-    from days
+    from dates
     inner join slices
-        on days.date_day >= slices.first_date
+        on dates.date_day >= slices.first_date
 ),
 
 created as (
@@ -150,17 +118,9 @@ sla as (
     group by {{ csops.to_reporting_date('counted_at') }}, channel, team_key
 ),
 
--- A ticket is in the backlog when the status interval holding the instant is unsolved. The
--- complete days from the first landed day on are int_backlog__open_ticket_days' (the same
--- rule at the same instant, the day's end, kept incrementally); the days it does not hold
--- (before the first landed day, and the day as_of falls in, counted at as_of) are counted
--- here from the intervals.
-backlog_days_held as (
-    select {{ csops.backlog_complete_days() }}
-    from as_of
-),
-
-backlog_of_held_days as (
+-- Tickets open at the end of each day (on the day as_of falls in, at as_of): the open-ticket
+-- days kpi_backlog_daily counts too, one computation for both.
+backlog as (
     select
         open_ticket_days.date_day,
         tickets.channel,
@@ -169,33 +129,7 @@ backlog_of_held_days as (
     from open_ticket_days
     inner join tickets
         on open_ticket_days.ticket_id = tickets.ticket_id
-    inner join days
-        on open_ticket_days.date_day = days.date_day
     group by open_ticket_days.date_day, tickets.channel, tickets.team_key
-),
-
-backlog_of_other_days as (
-    select
-        days.date_day,
-        tickets.channel,
-        tickets.team_key,
-        count(*) as backlog_open_end_of_day
-    from days
-    cross join backlog_days_held as held
-    inner join intervals
-        on intervals.valid_from < days.backlog_at
-        and intervals.valid_to >= days.backlog_at
-    inner join tickets
-        on intervals.ticket_id = tickets.ticket_id
-    where intervals.status not in ('solved', 'closed', 'deleted')
-        and (days.date_day < held.first_day or days.date_day > held.last_day)
-    group by days.date_day, tickets.channel, tickets.team_key
-),
-
-backlog as (
-    select * from backlog_of_held_days
-    union all
-    select * from backlog_of_other_days
 ),
 
 joined as (
