@@ -91,7 +91,7 @@ def test_the_seed_gives_every_kpi_of_all_teams_its_latest_target_in_force(scenar
     all_teams = {r["kpi"]: r["target"] for r in scenario["attainment"] if r["team_key"] is None}
     assert len(expected) == 9
     assert all_teams == expected
-    assert expected["sla_attainment_pct"] == 85.0
+    assert expected["sla_attainment_pct"] == 80.0
     # One week only: no previous week, so no change to explain.
     assert scenario["drivers"] == []
 
