@@ -47,7 +47,8 @@ created as (
         sum(case when is_automated_resolution then 1 else 0 end) as automated_resolutions,
         sum(case when is_escalated then 1 else 0 end) as escalated,
         count(first_response_time_business_minutes) as first_responses,
-        coalesce(sum(first_response_time_business_minutes), 0) as first_response_minutes
+        coalesce({{ csops.exact_minutes('sum(first_response_time_business_minutes)') }}, 0)
+            as first_response_minutes
     from contact_slices
     group by 1, 2, 3, 4
 ),
@@ -139,8 +140,8 @@ final as (
         cast(numerator as double) as numerator,
         cast(denominator as integer) as denominator,
         -- Times numerator / denominator: the KPI in its unit (percent, NPS points, minutes).
-        case when kpi = 'first_response_time_mean_business_minutes' then 1.0 else 100.0 end
-            as unit_factor
+        cast(case when kpi = 'first_response_time_mean_business_minutes' then 1 else 100 end
+            as double) as unit_factor
     from unioned
     -- A slice with nothing to divide by (chats have no one-touch figure) is no slice.
     where denominator > 0

@@ -32,26 +32,25 @@ segmented as (
     from slices
 ),
 
+-- exact_minutes: a sum of minutes independent of the order threads add them in (counts too).
 segments as (
-    select week_start, kpi, dimension, segment, sum(numerator) as numerator, sum(denominator) as denominator
+    select week_start, kpi, dimension, segment,
+        {{ csops.exact_minutes('sum(numerator)') }} as numerator, sum(denominator) as denominator
     from segmented
     group by week_start, kpi, dimension, segment
 ),
 
 totals as (
-    select week_start, kpi, unit_factor, sum(numerator) as numerator, sum(denominator) as denominator
+    select week_start, kpi, unit_factor,
+        {{ csops.exact_minutes('sum(numerator)') }} as numerator, sum(denominator) as denominator
     from slices
     group by week_start, kpi, unit_factor
 ),
 
 compared_weeks as (
     select
-        this_week.week_start,
-        this_week.kpi,
-        this_week.unit_factor,
-        this_week.numerator,
-        this_week.denominator,
-        previous_week.numerator as previous_numerator,
+        this_week.week_start, this_week.kpi, this_week.unit_factor, this_week.numerator,
+        this_week.denominator, previous_week.numerator as previous_numerator,
         previous_week.denominator as previous_denominator
     from totals as this_week
     inner join totals as previous_week
