@@ -191,6 +191,26 @@ def test_actuals_are_the_weeks_rows_not_averages_of_days(scenario):
     assert (nps["denominator"], nps["actual"], nps["is_met"], nps["gap"]) == (0, None, False, None)
 
 
+def test_the_seed_stays_a_parent_when_a_file_replaces_it(scenario, tmp_path):
+    """Dagster's asset graph comes from a manifest parsed once: were the seed a parent only
+    without CSOPS_KPI_TARGETS, a run with the variable would build the targets before the
+    seed that graph puts first, and Dagster refuses assets out of that order."""
+    path = tmp_path / "targets.csv"
+    path.write_text("kpi,team_name,target,direction,valid_from\n")
+    listed = run_dbt(
+        scenario["root"],
+        scenario["lake"],
+        "ls",
+        "--select",
+        "+int_targets__kpi_targets",
+        "--resource-type",
+        "seed",
+        env={"CSOPS_KPI_TARGETS": str(path)},
+    )
+    assert listed.returncode == 0, listed.stdout[-3000:]
+    assert "csops.kpi_targets" in listed.stdout.split()
+
+
 def failed_run(scenario: dict[str, Any], path: Path) -> str:
     """Build the targets model with CSOPS_KPI_TARGETS=path; it must fail: dbt's output."""
     result = run_dbt(

@@ -6,6 +6,10 @@
 -- team and valid_from stop the build with an error naming the file and the row. A missing file
 -- or a header without the columns stops it before (macros/kpi_targets.sql).
 {%- set path = csops.kpi_targets_path() %}
+{#- The seed is a parent whether it is read or not: the lineage, and Dagster's asset graph
+    (from a manifest parsed once, kept until a project file changes), must not depend on
+    whether CSOPS_KPI_TARGETS is set. #}
+{%- set seed = ref('kpi_targets') %}
 {%- set origin = ("CSOPS_KPI_TARGETS file '" ~ path ~ "'") if path else "seed kpi_targets (dbt_project/seeds/kpi_targets.csv)" %}
 with source_rows as (
     {%- if path %}
@@ -18,7 +22,7 @@ with source_rows as (
         cast(target as {{ dbt.type_string() }}) as target,
         cast(direction as {{ dbt.type_string() }}) as direction,
         cast(valid_from as {{ dbt.type_string() }}) as valid_from
-    from {{ ref('kpi_targets') }}
+    from {{ seed }}
     {%- endif %}
 ),
 
