@@ -56,6 +56,9 @@ class Settings:
     demo: bool
     # CSOPS_START_DATE when set; else the daily partitions start at the first landed day.
     start_date: date | None
+    # CSOPS_KPI_TARGETS: the user's KPI targets CSV, read by dbt instead of the seed
+    # kpi_targets (the var kpi_targets_path); None keeps the seed.
+    kpi_targets: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -80,6 +83,14 @@ class Settings:
             raise SettingsError(
                 f"CSOPS_START_DATE={raw_start!r} is not a date: use YYYY-MM-DD"
             ) from exc
+        raw_targets = env.get("CSOPS_KPI_TARGETS", "").strip()
+        kpi_targets = Path(raw_targets).expanduser().resolve() if raw_targets else None
+        if kpi_targets is not None and not kpi_targets.is_file():
+            raise SettingsError(
+                f"CSOPS_KPI_TARGETS={raw_targets!r}: no file at {kpi_targets}; give the path of "
+                "a CSV with the columns kpi, team_name, target, direction, valid_from, or unset "
+                "it to use the example targets"
+            )
         return cls(
             lake=_path(env, "CSOPS_LAKE", "data/lake"),
             warehouse=_path(env, "CSOPS_WAREHOUSE", "data/warehouse.duckdb"),
@@ -88,6 +99,7 @@ class Settings:
             sources=sources,
             demo=demo,
             start_date=start_date,
+            kpi_targets=kpi_targets,
         )
 
     def partition_start(self) -> date:
@@ -110,6 +122,8 @@ class Settings:
         os.environ["CSOPS_WAREHOUSE"] = str(self.warehouse)
         os.environ["CSOPS_SERVING"] = str(self.serving)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        if self.kpi_targets is not None:
+            os.environ["CSOPS_KPI_TARGETS"] = str(self.kpi_targets)
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
         self.lake.mkdir(parents=True, exist_ok=True)
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)

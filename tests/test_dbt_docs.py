@@ -29,6 +29,10 @@ CONTRACT = {
     "automated_resolutions automated_resolution_rate resolution_time_median_calendar_minutes "
     "csat_responses csat_satisfied csat_pct reopened reopen_rate one_touch_resolutions "
     "one_touch_rate escalated escalation_rate backlog_open_end_of_day",
+    "kpi_target_attainment_weekly": "week_start team_key kpi numerator denominator actual target "
+    "direction is_met gap",
+    "kpi_change_drivers_weekly": "week_start kpi dimension segment numerator denominator "
+    "previous_numerator previous_denominator mix_effect rate_effect",
 }
 
 

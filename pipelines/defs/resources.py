@@ -26,6 +26,7 @@ class CsopsSettings(dg.ConfigurableResource):
     sources: list[str]
     demo: bool
     start_date: str | None = None
+    kpi_targets: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "CsopsSettings":
@@ -37,6 +38,7 @@ class CsopsSettings(dg.ConfigurableResource):
             sources=list(settings.sources),
             demo=settings.demo,
             start_date=settings.start_date.isoformat() if settings.start_date else None,
+            kpi_targets=str(settings.kpi_targets) if settings.kpi_targets else None,
         )
 
     @classmethod
@@ -55,4 +57,5 @@ class CsopsSettings(dg.ConfigurableResource):
             sources=tuple(self.sources),
             demo=self.demo,
             start_date=date.fromisoformat(self.start_date) if self.start_date else None,
+            kpi_targets=Path(self.kpi_targets) if self.kpi_targets else None,
         )
