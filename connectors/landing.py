@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from connectors.base import Extracted
+from connectors.file_landing import FILE_STREAMS
 from connectors.lake import (
     EMPTY_DAY,
     EMPTY_FILE,
@@ -319,6 +320,9 @@ class LandingWriter:
             (day_dir(self.lake, s, t, EMPTY_DAY), spec.schema) for (s, t), spec in STREAMS.items()
         ]
         placeholders.append((manifest_dir(self.lake) / day_folder(EMPTY_DAY), WINDOWS_SCHEMA))
+        placeholders.extend(
+            (day_dir(self.lake, s, t, EMPTY_DAY), schema) for (s, t), schema in FILE_STREAMS.items()
+        )
         for directory, schema in placeholders:
             if not (directory / EMPTY_FILE).exists():
                 self._write_atomically(directory, EMPTY_FILE, schema.empty_table())

@@ -7,6 +7,7 @@ from typing import Any
 from connectors.base import Connector
 from connectors.errors import ConfigError
 from connectors.intercom import IntercomConnector
+from connectors.shifts import ShiftsConnector
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
 
@@ -14,6 +15,7 @@ CONNECTORS: dict[str, type[Connector]] = {
     "zendesk": ZendeskConnector,
     "intercom": IntercomConnector,
     "typeform": TypeformConnector,
+    "shifts": ShiftsConnector,
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from connectors.base import Connector
 from connectors.errors import ConnectorError
 from connectors.registry import connectors_from_env
+from connectors.shifts import SHIFTS_DIR_ENV
 from pipelines.settings import Settings
 
 # A check should answer in seconds: two short attempts ride out a blip, not an outage.
@@ -109,12 +110,14 @@ def _check_all(
 def check_connector(connector: Connector) -> SourceCheck:
     """Run one connector's check and turn its outcome into a verdict."""
     try:
-        connector.check()
+        said = connector.check()
     except ConnectorError as exc:
         return diagnose(connector.source, exc)
-    return SourceCheck(
-        connector.source, True, "ok", f"authenticated and readable at {connector.base_url}"
+    # A folder source (shifts) says what it found: the folder and how many files it holds.
+    advice = (
+        said if isinstance(said, str) else f"authenticated and readable at {connector.base_url}"
     )
+    return SourceCheck(connector.source, True, "ok", advice)
 
 
 def diagnose(source: str, exc: ConnectorError) -> SourceCheck:
@@ -123,6 +126,8 @@ def diagnose(source: str, exc: ConnectorError) -> SourceCheck:
     The advice repeats the connector's own message, which names the URL path and status and
     is safe to print (it never holds a token or a query string).
     """
+    if source == "shifts":
+        return SourceCheck(source, False, "folder not readable", f"{exc}", (SHIFTS_DIR_ENV,))
     names = SOURCE_VARIABLES[source]
     status, detail = exc.status, str(exc)
     if status == 401:

@@ -1,17 +1,18 @@
 """Raw assets: each help-desk stream landed unchanged in the lake, one partition per UTC day."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
 from connectors.errors import ConfigError, ConnectorError
+from connectors.file_landing import FILE_STREAMS, land_files
 from connectors.lake import DAY_PATTERN, WINDOWS_DIR, window_name
 from connectors.landing import LandingWriter
 from connectors.registry import CONNECTORS
 from connectors.schemas import stream_schema
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.defs.resources import CsopsSettings
-from pipelines.landing import days_between, land_source_range
+from pipelines.landing import day_start, days_between, land_source_range
 from pipelines.partitions import DAILY_FRESHNESS, SINGLE_RUN
 from pipelines.progress import Progress
 from pipelines.settings import KNOWN_SOURCES
@@ -36,6 +37,12 @@ STREAM_DESCRIPTIONS = {
     ("intercom", "teams"): "Snapshot of Intercom teams.",
     ("typeform", "responses"): "Typeform survey responses (NPS, CSAT, CES) submitted in the day.",
     ("typeform", "forms"): "Snapshot of the Typeform form definitions.",
+    ("shifts", "activities"): "Agents' rostered activities (shifts, breaks, time off) from "
+    "the workforce tool's CSV exports in CSOPS_SHIFTS_DIR: every row of each new or changed "
+    "file, landed once per version of the file; the models keep each file's latest version.",
+    ("shifts", "files"): "Which versions of the shift CSV files were landed (name, size, "
+    "modification time, content hash, rows and rows set aside): what makes the folder's "
+    "reading incremental.",
 }
 
 
@@ -63,12 +70,8 @@ def raw_asset_key(source: str, stream: str) -> dg.AssetKey:
 
 def column_schema(source: str, stream: str) -> dg.TableSchema:
     """The landed Parquet columns of a stream (docs/landing.md), for the asset's page."""
-    return dg.TableSchema(
-        columns=[
-            dg.TableColumn(field.name, str(field.type))
-            for field in stream_schema(source, stream).schema
-        ]
-    )
+    schema = FILE_STREAMS.get((source, stream)) or stream_schema(source, stream).schema
+    return dg.TableSchema(columns=[dg.TableColumn(field.name, str(field.type)) for field in schema])
 
 
 def _streams(source: str) -> tuple[str, ...]:
@@ -79,21 +82,7 @@ def _streams(source: str) -> tuple[str, ...]:
 def build_raw_assets(source: str, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     """The raw streams of one source, landed by day: `partitions_def` is the code location's
     daily partitions (pipelines/partitions.py `daily_partitions`)."""
-    specs = [
-        dg.AssetSpec(
-            key=raw_asset_key(source, stream),
-            description=STREAM_DESCRIPTIONS.get((source, stream)),
-            group_name=RAW_GROUP,
-            kinds={"python", "parquet"},
-            metadata={
-                "lake_path": f"{source}/{stream}/{DAY_PATTERN}/",
-                "dagster/column_schema": column_schema(source, stream),
-            },
-            tags={"source": source},
-            freshness_policy=DAILY_FRESHNESS,
-        )
-        for stream in _streams(source)
-    ]
+    specs = _raw_specs(source)
 
     @dg.multi_asset(
         name=f"raw_{source}",
@@ -144,9 +133,87 @@ def build_raw_assets(source: str, partitions_def: dg.PartitionsDefinition) -> dg
     return _raw
 
 
+def _raw_specs(source: str) -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            key=raw_asset_key(source, stream),
+            description=STREAM_DESCRIPTIONS.get((source, stream)),
+            group_name=RAW_GROUP,
+            kinds={"python", "parquet"},
+            metadata={
+                "lake_path": f"{source}/{stream}/{DAY_PATTERN}/",
+                "dagster/column_schema": column_schema(source, stream),
+            },
+            tags={"source": source},
+            freshness_policy=DAILY_FRESHNESS,
+        )
+        for stream in _streams(source)
+    ]
+
+
+def build_shift_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The shift files of CSOPS_SHIFTS_DIR: each new or changed file landed into the run's
+    last day (connectors/file_landing.py); an unchanged file is not read again, so a re-run
+    lands nothing new and changes nothing."""
+    source = "shifts"
+
+    @dg.multi_asset(
+        name=f"raw_{source}",
+        specs=_raw_specs(source),
+        partitions_def=partitions_def,
+        backfill_policy=SINGLE_RUN,
+        op_tags={"source": source},
+    )
+    def _raw(
+        context: dg.AssetExecutionContext, settings: CsopsSettings, helpdesk: HelpdeskResource
+    ):
+        window = context.partition_key_range
+        first_day, last_day = date.fromisoformat(window.start), date.fromisoformat(window.end)
+        lake = settings.resolved.lake
+        try:
+            with helpdesk.connector(source, days=(first_day, last_day)) as connector:
+                files = connector.files()
+        except ConnectorError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        summary = land_files(
+            lake,
+            files,
+            last_day,
+            day_start(first_day),
+            day_start(last_day + timedelta(days=1)),
+            datetime.now(UTC),
+        )
+        context.log.info(
+            f"shifts: {len(summary.landed)} new or changed file(s) landed ({summary.rows} rows, "
+            f"{summary.rejected} set aside in _rejected/), {len(summary.unchanged)} unchanged"
+        )
+        metadata = {
+            "files_landed": dg.MetadataValue.int(len(summary.landed)),
+            "files_unchanged": dg.MetadataValue.int(len(summary.unchanged)),
+            "first_day": first_day.isoformat(),
+            "last_day": last_day.isoformat(),
+        }
+        yield dg.MaterializeResult(
+            asset_key=raw_asset_key(source, "activities"),
+            metadata={
+                **metadata,
+                "records": dg.MetadataValue.int(summary.rows),
+                "rejected": dg.MetadataValue.int(summary.rejected),
+            },
+        )
+        yield dg.MaterializeResult(asset_key=raw_asset_key(source, "files"), metadata=metadata)
+
+    return _raw
+
+
 def raw_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     """One multi-asset per known source, enabled or not (pipelines/definitions.py)."""
-    return [build_raw_assets(source, partitions_def) for source in KNOWN_SOURCES]
+    return [
+        build_shift_assets(partitions_def)
+        if source == "shifts"
+        else build_raw_assets(source, partitions_def)
+        for source in KNOWN_SOURCES
+    ]
 
 
 # The landing writer's manifest of landed windows (docs/landing.md): written by every raw

@@ -3,14 +3,22 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 
 import dagster as dg
 
 from connectors.base import Connector
 from connectors.registry import CONNECTORS
+from connectors.shifts import SHIFTS_DIR_ENV
 from pipelines.defs.resources import CsopsSettings
 from simulator.org import SimConfig, SupportOrg
 from simulator.server import SimulatorServer
+from simulator.shifts import write_shift_files
+
+SHIFTS = "shifts"
+# Where the demo's simulated workforce tool drops its shift files: beside the lake.
+DEMO_SHIFTS_FOLDER = "demo_shifts"
 
 
 def demo_config() -> SimConfig:
@@ -35,7 +43,16 @@ class HelpdeskResource(dg.ConfigurableResource):
     settings: CsopsSettings
 
     @contextmanager
-    def connector(self, source: str) -> Iterator[Connector]:
+    def connector(self, source: str, days: tuple[date, date] | None = None) -> Iterator[Connector]:
+        if self.settings.demo and source == SHIFTS:
+            # The simulated workforce tool writes its weekly rosters covering the run's days
+            # (all of its history without days) beside the lake, as a real one exports them.
+            org = SupportOrg(demo_config())
+            first, last = days or (org.config.history_start, org.now.date())
+            folder = Path(self.settings.lake).parent / DEMO_SHIFTS_FOLDER
+            write_shift_files(org, folder, first, last)
+            yield CONNECTORS[source].from_env({SHIFTS_DIR_ENV: str(folder)})
+            return
         if self.settings.demo:
             with SimulatorServer(SupportOrg(demo_config())) as server:
                 connector = CONNECTORS[source].from_env(server.env())
