@@ -17,6 +17,10 @@ final as (
         active as is_active,
         cast(organization_id as bigint) as organization_id,
         cast(default_group_id as bigint) as default_group_id,
+        -- The user's own time zone (a Rails name) and Zendesk's IANA name for it, read from
+        -- the landed record: the agents' local time for shifts and workload (docs/kpis.md).
+        {{ csops.raw_text_field('_raw', 'time_zone') }} as time_zone,
+        {{ csops.raw_text_field('_raw', 'iana_time_zone') }} as iana_time_zone,
         created_at,
         updated_at,
         _window_end,
