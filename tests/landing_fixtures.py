@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors.file_landing import write_placeholders as write_file_stream_placeholders
 from connectors.lake import EMPTY_DAY, EMPTY_FILE, batch_name, day_dir, day_folder, manifest_dir
 from connectors.landing import WINDOWS_SCHEMA, LandingWriter
 from connectors.schemas import EVENT_STREAMS
@@ -249,6 +250,7 @@ def write_empty_streams(lake: Path) -> None:
     folder = manifest_dir(lake) / day_folder(EMPTY_DAY)
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(WINDOWS_SCHEMA.empty_table(), folder / EMPTY_FILE)
+    write_file_stream_placeholders(lake)  # the shift files' streams (connectors/file_landing.py)
 
 
 def write_batch(lake: Path, source: str, stream: str, day: str, rows: list[dict[str, Any]]) -> Path:
