@@ -15,15 +15,18 @@ CONNECTORS: dict[str, type[Connector]] = {
     "zendesk": ZendeskConnector,
     "intercom": IntercomConnector,
     "typeform": TypeformConnector,
-    "shifts": ShiftsConnector,
 }
+# Sources read from files dropped into a folder, not from an API: configured and checked like
+# the API sources, landed one file version at a time by connectors/file_landing.py.
+FILE_SOURCES: dict[str, type[ShiftsConnector]] = {"shifts": ShiftsConnector}
+SOURCES: dict[str, type[Connector] | type[ShiftsConnector]] = {**CONNECTORS, **FILE_SOURCES}
 
 
 def connectors_from_env(
     sources: Iterable[str],
     env: Mapping[str, str] | None = None,
     http_options: Mapping[str, Any] | None = None,
-) -> list[Connector]:
+) -> list[Connector | ShiftsConnector]:
     """One configured connector per source name, before any request is made.
 
     ``http_options`` tune every connector's HTTP client (a connection check wants few, short
@@ -34,17 +37,17 @@ def connectors_from_env(
     """
     env = os.environ if env is None else env
     names = [name.strip().lower() for name in sources if name.strip()]
-    unknown = [name for name in names if name not in CONNECTORS]
+    unknown = [name for name in names if name not in SOURCES]
     if unknown:
         raise ConfigError(
             f"unknown source(s) {', '.join(unknown)}; valid sources are "
-            f"{', '.join(sorted(CONNECTORS))}"
+            f"{', '.join(sorted(SOURCES))}"
         )
-    built: list[Connector] = []
+    built: list[Connector | ShiftsConnector] = []
     problems: list[ConfigError] = []
     for name in dict.fromkeys(names):
         try:
-            built.append(CONNECTORS[name].from_env(env, http_options))
+            built.append(SOURCES[name].from_env(env, http_options))
         except ConfigError as exc:
             problems.append(exc)
     if problems:

@@ -87,12 +87,13 @@ def check_sources(
     options = CHECK_HTTP_OPTIONS if http_options is None else http_options
     if settings.demo:
         # Imported here: the simulator is only needed for the demo.
-        from pipelines.defs.raw.resources import demo_config
+        from pipelines.defs.raw.resources import demo_config, write_demo_shifts
         from simulator.org import SupportOrg
         from simulator.server import SimulatorServer
 
         with SimulatorServer(SupportOrg(demo_config())) as server:
-            return _check_all(settings.sources, server.env(), options)
+            env = {**server.env(), SHIFTS_DIR_ENV: str(write_demo_shifts(settings.lake))}
+            return _check_all(settings.sources, env, options)
     return _check_all(settings.sources, os.environ if env is None else env, options)
 
 

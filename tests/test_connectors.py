@@ -356,7 +356,7 @@ def test_registry_reports_every_missing_variable_at_once_and_unknown_names():
         "ZENDESK_API_TOKEN",
         "TYPEFORM_FORM_IDS",
     }
-    with pytest.raises(ConfigError, match="intercom, typeform, zendesk"):
+    with pytest.raises(ConfigError, match="intercom, shifts, typeform, zendesk"):
         connectors_from_env(["zendesk", "freshdesk"], {})
 
 

@@ -2,6 +2,7 @@
 
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fakes.intercom import FakeIntercom
@@ -12,6 +13,7 @@ from connectors.errors import ConfigError
 from pipelines.cli import main
 from pipelines.settings import Settings
 from pipelines.source_check import check_sources
+from simulator.shifts import week_starts
 
 EMAIL, ZD_TOKEN = "ops@example.com", "zd-check-token-0001"
 IC_TOKEN, TF_TOKEN = "ic-check-token-0002", "tf-check-token-0003"
@@ -175,8 +177,9 @@ def test_missing_variables_exit_2_naming_them_before_any_request(env, fakes, cap
         check_sources(Settings.from_env(env), {**env, "ZENDESK_EMAIL": ""}, FAST)
 
 
-def test_demo_checks_the_simulated_org_it_serves(monkeypatch):
+def test_demo_checks_the_simulated_org_it_serves(monkeypatch, tmp_path):
     monkeypatch.setenv("CSOPS_SOURCES", "demo")
+    monkeypatch.setenv("CSOPS_LAKE", str(tmp_path / "lake"))
     # A small org: the check's verdict does not depend on its size.
     monkeypatch.setenv("CSOPS_DEMO_TICKETS_PER_DAY", "5")
     monkeypatch.setenv("CSOPS_DEMO_CHATS_PER_DAY", "5")
@@ -185,5 +188,12 @@ def test_demo_checks_the_simulated_org_it_serves(monkeypatch):
         ("zendesk", True),
         ("intercom", True),
         ("typeform", True),
+        ("shifts", True),
     ]
-    assert all("127.0.0.1" in r.advice for r in results)
+    assert all("127.0.0.1" in r.advice for r in results if r.source != "shifts")
+    # The simulated workforce tool's rosters, beside the lake: one file per ISO week that the
+    # org's last seven days touch.
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    weeks = len(week_starts(yesterday - timedelta(days=6), yesterday))
+    folder = tmp_path / "demo_shifts"
+    assert results[-1].advice == f"folder {folder} is readable and holds {weeks} CSV file(s)"

@@ -8,7 +8,7 @@ from connectors.errors import ConfigError, ConnectorError
 from connectors.file_landing import FILE_STREAMS, land_files
 from connectors.lake import DAY_PATTERN, WINDOWS_DIR, window_name
 from connectors.landing import LandingWriter
-from connectors.registry import CONNECTORS
+from connectors.registry import CONNECTORS, SOURCES
 from connectors.schemas import stream_schema
 from pipelines.defs.raw.resources import HelpdeskResource
 from pipelines.defs.resources import CsopsSettings
@@ -75,7 +75,7 @@ def column_schema(source: str, stream: str) -> dg.TableSchema:
 
 
 def _streams(source: str) -> tuple[str, ...]:
-    connector = CONNECTORS[source]
+    connector = SOURCES[source]
     return tuple(connector.event_streams) + tuple(connector.reference_streams)
 
 

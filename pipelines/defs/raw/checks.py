@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.lake import REJECTED_DIR
-from connectors.registry import CONNECTORS
+from connectors.registry import SOURCES
 from pipelines.defs.raw.assets import raw_asset_key
 from pipelines.defs.resources import CsopsSettings
 from pipelines.gates import (
@@ -36,7 +36,7 @@ REJECTED_CHECK_NAME = "rejected_share"
 
 def build_raw_checks(source: str) -> dg.AssetChecksDefinition:
     """The blocking expectation checks of every stream of one source."""
-    connector = CONNECTORS[source]
+    connector = SOURCES[source]
     streams = (*connector.event_streams, *connector.reference_streams)
     specs = [
         dg.AssetCheckSpec(

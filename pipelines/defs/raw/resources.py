@@ -3,13 +3,13 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
 
 from connectors.base import Connector
-from connectors.registry import CONNECTORS
+from connectors.registry import SOURCES
 from connectors.shifts import SHIFTS_DIR_ENV
 from pipelines.defs.resources import CsopsSettings
 from simulator.org import SimConfig, SupportOrg
@@ -34,34 +34,42 @@ def demo_config() -> SimConfig:
     )
 
 
+def write_demo_shifts(lake: Path, days: tuple[date, date] | None = None) -> Path:
+    """The demo's shift folder (beside the lake), where the simulated workforce tool has just
+    written its weekly rosters covering `days` (default: the simulated org's last week), as a
+    real one exports them. A week already written keeps its file untouched."""
+    org = SupportOrg(demo_config())
+    last = org.now.date() - timedelta(days=1)
+    first, last = days or (last - timedelta(days=6), last)
+    folder = lake.parent / DEMO_SHIFTS_FOLDER
+    write_shift_files(org, folder, first, last)
+    return folder
+
+
 class HelpdeskResource(dg.ConfigurableResource):
     """Opens a connector per source: from the source's own variables, or, in demo mode
     (CSOPS_SOURCES=demo, as resolved in `settings`), against the simulated org served on
     127.0.0.1 for the duration of the extraction, so the demo runs exactly the connector code
-    that production runs."""
+    that production runs. The shift files of the demo come from the simulated workforce tool,
+    written beside the lake (`write_demo_shifts`)."""
 
     settings: CsopsSettings
 
     @contextmanager
     def connector(self, source: str, days: tuple[date, date] | None = None) -> Iterator[Connector]:
         if self.settings.demo and source == SHIFTS:
-            # The simulated workforce tool writes its weekly rosters covering the run's days
-            # (all of its history without days) beside the lake, as a real one exports them.
-            org = SupportOrg(demo_config())
-            first, last = days or (org.config.history_start, org.now.date())
-            folder = Path(self.settings.lake).parent / DEMO_SHIFTS_FOLDER
-            write_shift_files(org, folder, first, last)
-            yield CONNECTORS[source].from_env({SHIFTS_DIR_ENV: str(folder)})
+            folder = write_demo_shifts(Path(self.settings.lake), days)
+            yield SOURCES[source].from_env({SHIFTS_DIR_ENV: str(folder)})
             return
         if self.settings.demo:
             with SimulatorServer(SupportOrg(demo_config())) as server:
-                connector = CONNECTORS[source].from_env(server.env())
+                connector = SOURCES[source].from_env(server.env())
                 try:
                     yield connector
                 finally:
                     connector.close()
             return
-        connector = CONNECTORS[source].from_env()
+        connector = SOURCES[source].from_env()
         try:
             yield connector
         finally:
