@@ -162,6 +162,8 @@ def build_shift_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefi
         specs=_raw_specs(source),
         partitions_def=partitions_def,
         backfill_policy=SINGLE_RUN,
+        # A folder on a network share may blip; a missing or unreadable folder fails at once.
+        retry_policy=LANDING_RETRY_POLICY,
         op_tags={"source": source},
     )
     def _raw(
