@@ -51,7 +51,7 @@ final as (
     left join people_by_email
         on activities.agent_email = people_by_email.agent_email
     left join categories
-        on lower(activities.activity_type) = categories.activity_type_key
+        on lower(trim(activities.activity_type)) = categories.activity_type_key
 )
 
 select * from final
