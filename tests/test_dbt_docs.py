@@ -33,6 +33,13 @@ CONTRACT = {
     "direction is_met gap",
     "kpi_change_drivers_weekly": "week_start kpi dimension segment numerator denominator "
     "previous_numerator previous_denominator mix_effect rate_effect",
+    "fct_agent_shifts": "shift_key agent_key source activity_type category start_at end_at "
+    "local_date work_minutes night_work_minutes is_weekend",
+    "kpi_agent_workload_weekly": "week_start agent_key scheduled_work_minutes night_work_minutes "
+    "weekend_shifts active_minutes active_outside_shift_minutes max_consecutive_days "
+    "is_overworked",
+    "kpi_shift_fairness_weekly": "week_start team_key agents weekend_shifts_min "
+    "weekend_shifts_max night_work_minutes_min night_work_minutes_max scheduled_work_minutes_cv",
 }
 
 
