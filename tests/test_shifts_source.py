@@ -19,6 +19,7 @@ from connectors.file_landing import land_files, latest_versions
 from connectors.lake import rejected_stream_dir, stream_dir
 from connectors.registry import connectors_from_env
 from connectors.shifts import ShiftsConnector, list_files
+from pipelines.quality import read_landed, validate_frame
 from pipelines.source_check import check_connector
 from simulator.org import SimConfig, SupportOrg
 from simulator.shifts import agent_week, week_csv, write_shift_files
@@ -237,3 +238,13 @@ def test_the_simulated_rosters_rotate_weekends_and_nights_and_overwork_a_few(tmp
     assert night > 0 and weekend > 0
     # Long days (10.5 h rostered, 10 h of work after lunch) put a few agents above 40 hours.
     assert any(total > 45 for total in hours.values())
+
+
+def test_landed_shift_files_meet_their_raw_suites(tmp_path: Path):
+    lake, folder = tmp_path / "lake", tmp_path / "shifts"
+    folder.mkdir()
+    (folder / "week.csv").write_text(WEEK_ONE + "bob@x.test,2026-03-02T10:00:00Z,bad,Chat\n")
+    land(lake, folder, END + timedelta(hours=1))
+    for stream, landed_rows in (("activities", 2), ("files", 1)):
+        result = validate_frame("shifts", stream, read_landed(lake, "shifts", stream, DAY, DAY))
+        assert (result.rows, result.failed, result.success) == (landed_rows, [], True)
