@@ -91,7 +91,11 @@ def run_dbt(
         text=True,
         timeout=timeout,
     )
-    if (target / PARSE_STATE).exists():
+    # Only a build with the common settings leaves its parse state for the others: one with
+    # its own vars or environment (a targets file, a salt) parsed a project the other builds
+    # do not have, and would make each of them parse the whole project again.
+    common = env is None and "--vars" not in args
+    if common and (target / PARSE_STATE).exists():
         SHARED_PARSE_STATE.parent.mkdir(parents=True, exist_ok=True)
         partial = SHARED_PARSE_STATE.with_name(f".{os.getpid()}.{PARSE_STATE}")
         shutil.copyfile(target / PARSE_STATE, partial)
