@@ -103,13 +103,27 @@ def run_dbt(
     return result
 
 
+# The team-management views (targets, QA reviews, shifts): each subject from its first model
+# on, with everything built on it. A scenario that reads none of them leaves them out of its
+# build; their own tests, the end-to-end run and tests/test_dbt_docs.py build them.
+TEAM_SUBJECTS = ("int_targets__kpi_targets+",)
+
+
 def build_warehouse(
-    root: Path, lake: Path, *args: str, env: Mapping[str, str] | None = None
+    root: Path,
+    lake: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    team_subjects: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """`dbt build` (plus any selection args), assert it passed, and open the warehouse
     read-only with the session pinned to UTC. dbt's unit tests do not read the lake, so they
-    run once, in tests/test_dbt_docs.py, not in every scenario's build."""
-    result = run_dbt(root, lake, "build", "--exclude-resource-type", "unit_test", *args, env=env)
+    run once, in tests/test_dbt_docs.py, not in every scenario's build. The team subjects are
+    built only when asked for."""
+    leave_out = () if team_subjects else ("--exclude", *TEAM_SUBJECTS)
+    result = run_dbt(
+        root, lake, "build", "--exclude-resource-type", "unit_test", *leave_out, *args, env=env
+    )
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
     connection = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     connection.execute("set TimeZone = 'UTC'")

@@ -39,7 +39,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     root = tmp_path_factory.mktemp("targets")
     lake = root / "lake"
     write_support_scenario(lake)
-    built = build_warehouse(root, lake)
+    built = build_warehouse(root, lake, team_subjects=True)
     seeded = {
         "attainment": rows(built, "select * from marts.kpi_target_attainment_weekly"),
         "drivers": rows(built, "select * from marts.kpi_change_drivers_weekly"),
@@ -76,6 +76,7 @@ def own_targets(scenario: dict[str, Any]) -> list[dict[str, Any]]:
         "--select",
         "int_targets__kpi_targets+",
         env={"CSOPS_KPI_TARGETS": str(path)},
+        team_subjects=True,
     )
     try:
         return rows(connection, "select * from marts.kpi_target_attainment_weekly")
