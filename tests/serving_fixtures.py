@@ -67,6 +67,93 @@ AGENTS = [
 ]
 TEAMS = [("t1", "Tier 1"), ("t2", "Chat")]
 
+TARGET_ATTAINMENT = [
+    # week_start, team_key, team_name, kpi, actual, target, direction, is_met, gap
+    (
+        "2026-03-02",
+        None,
+        "*",
+        "first_response_time_median_business_minutes",
+        25.0,
+        60.0,
+        "lower",
+        True,
+        -35.0,
+    ),
+    ("2026-03-02", None, "*", "sla_attainment_pct", 80.0, 85.0, "higher", False, -5.0),
+    ("2026-03-02", None, "*", "csat_pct", 90.0, 75.0, "higher", True, 15.0),
+    ("2026-03-02", None, "*", "nps", None, 25.0, "higher", False, None),  # no answers
+    ("2026-03-02", "t1", "Tier 1", "sla_attainment_pct", 70.0, 85.0, "higher", False, -15.0),
+    ("2026-03-02", "t2", "Chat", "sla_attainment_pct", 95.0, 85.0, "higher", True, 10.0),
+    ("2026-03-02", "t1", "Tier 1", "csat_pct", 60.0, 75.0, "higher", False, -15.0),
+    ("2026-03-02", "t2", "Chat", "nps", None, 25.0, "higher", False, None),
+    ("2026-02-23", None, "*", "csat_pct", 10.0, 75.0, "higher", False, -65.0),  # week before
+]
+
+CHANGE_DRIVERS = [
+    # week_start, kpi, dimension, segment, segment_name, mix_effect, rate_effect, total_change
+    ("2026-03-02", "sla_attainment_pct", "channel", "email", "email", -1.0, -4.0, -6.0),
+    ("2026-03-02", "sla_attainment_pct", "channel", "chat", "chat", 0.5, -1.5, -6.0),
+    ("2026-03-02", "sla_attainment_pct", "team", "t1", "Tier 1", 0.0, -7.0, -6.0),
+    ("2026-03-02", "sla_attainment_pct", "team", "t2", "Chat", 0.2, 0.8, -6.0),
+    ("2026-03-02", "sla_attainment_pct", "priority", "high", "high", 0.0, 0.0, -6.0),
+    ("2026-03-02", "sla_attainment_pct", "priority", "normal", "normal", -2.0, -4.0, -6.0),
+    (
+        "2026-03-02",
+        "first_response_time_mean_business_minutes",
+        "channel",
+        "email",
+        "email",
+        1.5,
+        -4.0,
+        -2.5,
+    ),
+    (
+        "2026-03-02",
+        "first_response_time_mean_business_minutes",
+        "channel",
+        "chat",
+        "chat",
+        0.0,
+        0.0,
+        -2.5,
+    ),
+    ("2026-02-23", "csat_pct", "channel", "email", "email", 50.0, 0.0, 50.0),  # week before
+]
+
+QA_WEEKLY = [
+    # week_start, agent_key, reviews, score_pct_sum, critical_failures, resolved, reviewed
+    ("2026-03-02", "a1", 2, 170.0, 0, 10, 2),
+    ("2026-03-02", "a2", 1, 40.0, 1, 5, 1),
+    ("2026-03-02", "a3", 0, 0.0, 0, 5, 0),  # resolved contacts, none reviewed
+    ("2026-02-23", "a1", 2, 120.0, 0, 8, 1),
+]
+
+QA_CATEGORIES = [
+    # week_start, team_key, category_name, ratings, score_pct_sum, critical_failures
+    ("2026-03-02", "t1", "Empathy", 2, 150.0, 0),
+    ("2026-03-02", "t2", "Empathy", 1, 100.0, 0),
+    ("2026-03-02", "t1", "Accuracy", 2, 50.0, 1),
+    ("2026-03-02", "t1", "Tone", 0, 0.0, 0),  # only N/A ratings
+    ("2026-02-23", "t1", "Accuracy", 1, 100.0, 0),
+]
+
+WORKLOAD = [
+    # week_start, agent_key, scheduled_work_minutes, night_work_minutes, weekend_shifts,
+    # active_minutes, active_outside_shift_minutes, max_consecutive_days, is_overworked
+    ("2026-03-02", "a1", 2520, 120, 1, 1800, 90, 5, True),  # 2,520 > 2,400 minutes
+    ("2026-03-02", "a2", 2100, 0, 0, 2000, 0, 7, True),  # 7 days in a row > 6
+    ("2026-03-02", "a3", 1800, 300, 2, 1500, 30, 4, False),
+    ("2026-02-23", "a3", 3000, 0, 0, 0, 0, 5, True),  # the week before
+]
+
+FAIRNESS = [
+    # week_start, team_key, agents, weekend_shifts_min, weekend_shifts_max,
+    # night_work_minutes_min, night_work_minutes_max, scheduled_work_minutes_cv
+    ("2026-03-02", "t1", 2, 0, 1, 0, 120, 210 / 2310),  # 2,520 and 2,100: sd 210, mean 2,310
+    ("2026-03-02", "t2", 1, 2, 2, 300, 300, 0.0),
+]
+
 
 def make_warehouse(path: Path, as_of: datetime = AS_OF, scale: int = 1) -> Path:
     """A DuckDB warehouse with the marts above (row counts multiplied by `scale`)."""
@@ -133,11 +220,67 @@ def make_warehouse(path: Path, as_of: datetime = AS_OF, scale: int = 1) -> Path:
             "('2026-03-02', ?, ?, 1, 0, 12.5, 300.0, 100.0, 0.0, 50.0)",
             [(key, replies) for key, _, _, _, replies in AGENTS],
         )
+        add_team_marts(con)
         con.execute("comment on table marts.fct_contacts is 'One row per contact.'")
         con.execute(
             "comment on column marts.fct_contacts.created_date is 'UTC date the contact was created.'"
         )
     return path
+
+
+def add_team_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The targets, QA and workload marts the report's team sections read."""
+    tables = {
+        "kpi_target_attainment_weekly": (
+            (
+                "week_start date, team_key varchar, team_name varchar, kpi varchar, actual double, "
+                "target double, direction varchar, is_met boolean, gap double"
+            ),
+            TARGET_ATTAINMENT,
+        ),
+        "kpi_change_drivers_weekly": (
+            (
+                "week_start date, kpi varchar, dimension varchar, segment varchar, "
+                "segment_name varchar, mix_effect double, rate_effect double, total_change double"
+            ),
+            CHANGE_DRIVERS,
+        ),
+        "kpi_qa_weekly": (
+            (
+                "week_start date, agent_key varchar, reviews integer, score_pct_sum double, "
+                "critical_failures integer, resolved_contacts integer, reviewed_contacts integer"
+            ),
+            QA_WEEKLY,
+        ),
+        "kpi_qa_category_weekly": (
+            (
+                "week_start date, team_key varchar, category_name varchar, ratings integer, "
+                "score_pct_sum double, critical_failures integer"
+            ),
+            QA_CATEGORIES,
+        ),
+        "kpi_agent_workload_weekly": (
+            (
+                "week_start date, agent_key varchar, scheduled_work_minutes double, "
+                "night_work_minutes double, weekend_shifts integer, active_minutes double, "
+                "active_outside_shift_minutes double, max_consecutive_days integer, "
+                "is_overworked boolean"
+            ),
+            WORKLOAD,
+        ),
+        "kpi_shift_fairness_weekly": (
+            (
+                "week_start date, team_key varchar, agents integer, weekend_shifts_min integer, "
+                "weekend_shifts_max integer, night_work_minutes_min double, "
+                "night_work_minutes_max double, scheduled_work_minutes_cv double"
+            ),
+            FAIRNESS,
+        ),
+    }
+    for table, (columns, values) in tables.items():
+        con.execute(f"create or replace table marts.{table} ({columns})")
+        marks = ", ".join("?" * len(values[0]))
+        con.executemany(f"insert into marts.{table} values ({marks})", values)
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

@@ -39,7 +39,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     root = tmp_path_factory.mktemp("targets")
     lake = root / "lake"
     write_support_scenario(lake)
-    built = build_warehouse(root, lake)
+    built = build_warehouse(root, lake, team_subjects=True)
     seeded = {
         "attainment": rows(built, "select * from marts.kpi_target_attainment_weekly"),
         "drivers": rows(built, "select * from marts.kpi_change_drivers_weekly"),
@@ -52,17 +52,31 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     yield {"root": root, "lake": lake, **seeded}
 
 
+def targets_file(scenario: dict[str, Any], text: str | None) -> Path:
+    """The one targets file of these tests, holding `text` (absent when None).
+
+    Every dbt run here with CSOPS_KPI_TARGETS names this same path: the var is then the same
+    in each, so dbt reuses the parse of the run before instead of parsing the project again.
+    """
+    path = scenario["root"] / "our targets.csv"
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(text)
+    return path
+
+
 @pytest.fixture(scope="module")
 def own_targets(scenario: dict[str, Any]) -> list[dict[str, Any]]:
     """kpi_target_attainment_weekly rebuilt with CSOPS_KPI_TARGETS pointing at our file."""
-    path = scenario["root"] / "our targets.csv"
-    path.write_text(OWN_TARGETS)
+    path = targets_file(scenario, OWN_TARGETS)
     connection = build_warehouse(
         scenario["root"],
         scenario["lake"],
         "--select",
         "int_targets__kpi_targets+",
         env={"CSOPS_KPI_TARGETS": str(path)},
+        team_subjects=True,
     )
     try:
         return rows(connection, "select * from marts.kpi_target_attainment_weekly")
@@ -191,12 +205,11 @@ def test_actuals_are_the_weeks_rows_not_averages_of_days(scenario):
     assert (nps["denominator"], nps["actual"], nps["is_met"], nps["gap"]) == (0, None, False, None)
 
 
-def test_the_seed_stays_a_parent_when_a_file_replaces_it(scenario, tmp_path):
+def test_the_seed_stays_a_parent_when_a_file_replaces_it(scenario):
     """Dagster's asset graph comes from a manifest parsed once: were the seed a parent only
     without CSOPS_KPI_TARGETS, a run with the variable would build the targets before the
     seed that graph puts first, and Dagster refuses assets out of that order."""
-    path = tmp_path / "targets.csv"
-    path.write_text("kpi,team_name,target,direction,valid_from\n")
+    path = targets_file(scenario, "kpi,team_name,target,direction,valid_from\n")
     listed = run_dbt(
         scenario["root"],
         scenario["lake"],
@@ -225,25 +238,24 @@ def failed_run(scenario: dict[str, Any], path: Path) -> str:
     return " ".join(result.stdout.split())
 
 
-def test_a_missing_targets_file_fails_naming_it(scenario, tmp_path):
-    missing = tmp_path / "no such targets.csv"
+def test_a_missing_targets_file_fails_naming_it(scenario):
+    missing = targets_file(scenario, None)
     output = failed_run(scenario, missing)
     assert f"CSOPS_KPI_TARGETS (dbt var kpi_targets_path) file '{missing}' does not exist" in output
 
 
-def test_a_targets_file_without_the_columns_fails_naming_it(scenario, tmp_path):
-    path = tmp_path / "goals.csv"
-    path.write_text("metric,team,goal\ncsat_pct,*,85\n")
+def test_a_targets_file_without_the_columns_fails_naming_it(scenario):
+    path = targets_file(scenario, "metric,team,goal\ncsat_pct,*,85\n")
     output = failed_run(scenario, path)
     assert f"file '{path}' is not a targets CSV: its header lacks kpi, team_name" in output
 
 
-def test_a_targets_file_with_bad_values_fails_naming_the_file_and_the_row(scenario, tmp_path):
-    path = tmp_path / "targets.csv"
-    path.write_text(
+def test_a_targets_file_with_bad_values_fails_naming_the_file_and_the_row(scenario):
+    path = targets_file(
+        scenario,
         "kpi,team_name,target,direction,valid_from\n"
         "csat_pct,*,85,higher,2024-01-01\n"
-        "csat,Tier 1,eighty,up,2024-13-01\n"
+        "csat,Tier 1,eighty,up,2024-13-01\n",
     )
     output = failed_run(scenario, path)
     assert f"CSOPS_KPI_TARGETS file '{path}': row (csat, Tier 1, eighty, up, 2024-13-01)" in output

@@ -10,6 +10,14 @@ from serving_fixtures import AGENTS, make_warehouse
 
 from pipelines.cli import main
 from pipelines.report import headline_tiles, report_window, write_report
+from pipelines.report_team import (
+    fairness,
+    overworked,
+    qa_categories,
+    qa_tiles,
+    target_lines,
+    team_misses,
+)
 from pipelines.serving import publish, read_only
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +89,86 @@ def test_headline_tiles_re_aggregate_the_week_from_counts(serving):
     assert tiles["Backlog at week's end"].lower_is_better
 
 
+WEEK = date(2026, 3, 2)
+
+
+def test_targets_met_and_missed_with_the_top_drivers_of_each_change(serving):
+    """tests/serving_fixtures.py's TARGET_ATTAINMENT and CHANGE_DRIVERS, week of 03-02."""
+    with read_only(serving) as con:
+        lines = {t.kpi: t for t in target_lines(con, WEEK)}
+        met, measured, misses = team_misses(con, WEEK)
+    # The all-teams rows of the week only (the 02-23 CSAT row is the week before), in the
+    # report's KPI order.
+    assert list(lines) == [
+        "first_response_time_median_business_minutes",
+        "sla_attainment_pct",
+        "csat_pct",
+        "nps",
+    ]
+    assert [lines[k].is_met for k in lines] == [True, False, True, False]
+    assert lines["nps"].actual is None  # no answers: not met, and not counted as measured
+    sla = lines["sla_attainment_pct"]
+    assert (sla.actual, sla.target, sla.gap, sla.change) == (80.0, 85.0, -5.0, -6.0)
+    # The segments moving SLA attainment most, over every dimension, by |mix + rate|:
+    # team Tier 1 0 - 7 = -7, priority normal -2 - 4 = -6, channel email -1 - 4 = -5
+    # (then chat 0.5 - 1.5 = -1 and Chat 0.2 + 0.8 = +1; priority high 0 is no driver).
+    assert [(d.dimension, d.segment, d.effect) for d in sla.drivers] == [
+        ("team", "Tier 1", -7.0),
+        ("priority", "normal", -6.0),
+        ("channel", "email", -5.0),
+    ]
+    # The median first response is explained by the mean's drivers: email 1.5 - 4 = -2.5.
+    frt = lines["first_response_time_median_business_minutes"]
+    assert frt.change == -2.5
+    assert [(d.segment, d.mix_effect, d.rate_effect) for d in frt.drivers] == [("email", 1.5, -4.0)]
+    # CSAT has no driver rows this week (only the week before's).
+    assert (lines["csat_pct"].change, lines["csat_pct"].drivers) == (None, ())
+    # Team rows with a figure: Tier 1 SLA 70 (missed), Chat SLA 95 (met), Tier 1 CSAT 60
+    # (missed); Chat NPS has none. 1 of 3 met; misses by KPI, largest gap first.
+    assert (met, measured) == (1, 3)
+    assert [(m.team, m.label, m.gap) for m in misses] == [
+        ("Tier 1", "CSAT", -15.0),
+        ("Tier 1", "SLA attainment", -15.0),
+    ]
+
+
+def test_qa_score_and_coverage_are_re_aggregated_from_the_agents_counts(serving):
+    with read_only(serving) as con:
+        tiles = {t.label: t for t in qa_tiles(con, WEEK)}
+        categories = qa_categories(con, WEEK)
+    # Score: (170 + 40 + 0) / (2 + 1 + 0) reviews = 70; before 120 / 2 = 60.
+    assert (tiles["QA score"].current, tiles["QA score"].previous) == (70.0, 60.0)
+    # Coverage: (2 + 1 + 0) reviewed of (10 + 5 + 5) resolved = 15 %; before 1 / 8 = 12.5 %.
+    # a3 resolved 5 and had no review: in the denominator.
+    assert tiles["Review coverage"].current == pytest.approx(15.0)
+    assert tiles["Review coverage"].previous == pytest.approx(12.5)
+    assert (tiles["QA reviews"].current, tiles["QA reviews"].previous) == (3, 2)
+    assert (tiles["Critical failures"].current, tiles["Critical failures"].change) == (1, 1)
+    assert tiles["Critical failures"].lower_is_better
+    # Categories over both teams, lowest mean first: Accuracy 50 / 2 = 25 (1 failure);
+    # Empathy (150 + 100) / (2 + 1) = 83.3. Tone has only N/A ratings: not listed.
+    assert [(c[0], c[1], c[3]) for c in categories] == [("Accuracy", 2, 1), ("Empathy", 3, 0)]
+    assert categories[0][2] == pytest.approx(25.0)
+    assert categories[1][2] == pytest.approx(250 / 3)
+
+
+def test_overworked_agents_and_the_fairness_of_shifts(serving):
+    with read_only(serving) as con:
+        over = overworked(con, WEEK)
+        teams = fairness(con, WEEK)
+    # a1 by hours (2,520 min = 42 h), a2 by 7 days in a row; a3 not (and its overworked
+    # week before is not this week). Most hours first.
+    assert [r[:2] for r in over] == [["Ada Stone", "Tier 1"], ["Bo Lind", "Tier 1"]]
+    # a1: scheduled 42 h, active 1,800 / 60 = 30 h, outside shift 90 / 60 = 1.5 h, 5 days,
+    # night 120 / 60 = 2 h, 1 weekend shift.
+    assert over[0][2:] == [42.0, 30.0, 1.5, 5, 2.0, 1]
+    assert over[1][5] == 7
+    # Chat before Tier 1 (by name). Tier 1: weekend 0 to 1, night 0 to 2 h, CV 210 / 2,310.
+    assert [t[0] for t in teams] == ["Chat", "Tier 1"]
+    assert teams[1][1:6] == [2, 0, 1, 0.0, 2.0]
+    assert teams[1][6] == pytest.approx(0.0909, abs=1e-4)
+
+
 def test_csops_report_rebuilds_the_page_and_prints_its_path(serving, monkeypatch, capsys):
     report = serving / "report.html"
     report.unlink(missing_ok=True)
@@ -116,6 +204,23 @@ def test_the_report_opens_offline_in_chromium_with_every_chart_drawn(serving):
         )
         header = page.evaluate("document.getElementById('as-of').textContent")
         tiles = page.evaluate("document.querySelectorAll('.tile').length")
+        sections = page.evaluate(
+            """['#targets', '#team-misses', '#qa-tiles', '#qa-categories', '#overworked',
+                '#fairness'].map(s => {
+                  const e = document.querySelector(s);
+                  return e === null ? [s, -1, 0] : [s,
+                    e.querySelectorAll('tbody tr, .tile').length,
+                    e.getBoundingClientRect().height];
+                })"""
+        )
+        statuses = page.evaluate(
+            "Array.from(document.querySelectorAll('#targets tbody tr'))"
+            ".map(r => r.cells[3].textContent)"
+        )
+        drivers = page.evaluate(
+            "document.querySelector('#targets tr[data-kpi=sla_attainment_pct] td.drivers')"
+            ".textContent"
+        )
 
         def column(n):
             return page.evaluate(
@@ -145,7 +250,21 @@ def test_the_report_opens_offline_in_chromium_with_every_chart_drawn(serving):
         assert chart["marks"] > 0, f"chart {chart['id']} drew nothing"
         assert chart["width"] > 200 and chart["height"] > 80, chart
     assert header.startswith("data as of 2026-03-09 00:00 UTC")
-    assert tiles == 7
+    # 7 headline tiles and 4 QA tiles.
+    assert tiles == 11
+    # Every team section drawn with its rows (see the tests above for the figures).
+    rows = {name: count for name, count, _ in sections}
+    assert rows == {
+        "#targets": 4,
+        "#team-misses": 2,
+        "#qa-tiles": 4,
+        "#qa-categories": 2,
+        "#overworked": 2,
+        "#fairness": 2,
+    }
+    assert all(height > 20 for _, _, height in sections), sections
+    assert statuses == ["met", "missed", "met", "–"]
+    assert drivers.startswith("team Tier 1: −7 pp (mix ±0 pp, rate −7 pp)")
     # The scorecard lists the week's agents by replies (12, 8, 5); a click sorts by a column.
     by_replies = sorted(AGENTS, key=lambda a: -a[4])
     assert first_order == [a[1] for a in by_replies]

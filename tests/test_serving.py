@@ -20,10 +20,16 @@ MARTS = [
     "dim_team",
     "fct_contacts",
     "kpi_agent_weekly",
+    "kpi_agent_workload_weekly",
     "kpi_backlog_daily",
+    "kpi_change_drivers_weekly",
     "kpi_feedback_daily",
+    "kpi_qa_category_weekly",
+    "kpi_qa_weekly",
+    "kpi_shift_fairness_weekly",
     "kpi_sla_daily",
     "kpi_support_daily",
+    "kpi_target_attainment_weekly",
 ]
 
 

@@ -9,22 +9,10 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
--- The last day is the one as_of falls in, unless as_of is exactly its midnight (the end of a
--- daily window), when that day has not begun yet: the same bounds as the daily KPI marts.
+-- From the first landed day (or the earliest contact) to the last day begun by as_of: the
+-- same bounds as the daily KPI marts.
 bounds as (
-    select
-        least(
-            {{ csops.to_reporting_date('as_of.first_window_start') }},
-            coalesce(
-                min(contacts.created_date),
-                {{ csops.to_reporting_date('as_of.first_window_start') }}
-            )
-        ) as first_day,
-        case
-            when as_of.as_of = {{ csops.reporting_day_start(csops.to_reporting_date('as_of.as_of')) }}
-                then cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of.as_of')) }} as date)
-            else {{ csops.to_reporting_date('as_of.as_of') }}
-        end as last_day
+    select {{ csops.reporting_day_bounds('min(contacts.created_date)') }}
     from as_of
     left join contacts on true
     group by as_of.first_window_start, as_of.as_of

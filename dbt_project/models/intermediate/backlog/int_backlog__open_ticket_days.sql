@@ -42,22 +42,11 @@ open_intervals as (
     where status not in ('solved', 'closed', 'deleted')
 ),
 
--- From the earlier of the first landed day and the first day an interval starts on; to the
--- day as_of falls in, unless as_of is exactly its midnight (the end of a daily window).
+-- From the earlier of the first landed day and the first day an interval starts on, to the
+-- last day begun by as_of.
 bounds as (
     select
-        least(
-            {{ csops.to_reporting_date('as_of.first_window_start') }},
-            coalesce(
-                {{ csops.to_reporting_date('min(open_intervals.valid_from)') }},
-                {{ csops.to_reporting_date('as_of.first_window_start') }}
-            )
-        ) as first_day,
-        case
-            when as_of.as_of = {{ csops.reporting_day_start(csops.to_reporting_date('as_of.as_of')) }}
-                then cast({{ dbt.dateadd('day', -1, csops.to_reporting_date('as_of.as_of')) }} as date)
-            else {{ csops.to_reporting_date('as_of.as_of') }}
-        end as last_day
+        {{ csops.reporting_day_bounds(csops.to_reporting_date('min(open_intervals.valid_from)')) }}
     from as_of
     left join open_intervals on true
     group by as_of.first_window_start, as_of.as_of
