@@ -106,7 +106,7 @@ def run_dbt(
 # The team-management views (targets, QA reviews, shifts): each subject from its first model
 # on, with everything built on it. A scenario that reads none of them leaves them out of its
 # build; their own tests, the end-to-end run and tests/test_dbt_docs.py build them.
-TEAM_SUBJECTS = ("int_targets__kpi_targets+",)
+TEAM_SUBJECTS = ("int_targets__kpi_targets+", "stg_shifts__activities+", "int_shifts__agents+")
 
 
 def build_warehouse(

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from dbt_runner import rows, run_dbt
+from dbt_runner import build_warehouse, rows, run_dbt
 from landing_fixtures import write_empty_streams
 
 from connectors.errors import ConfigError, ConnectorError
@@ -21,6 +21,7 @@ from connectors.registry import connectors_from_env
 from connectors.shifts import ShiftsConnector, list_files
 from pipelines.quality import read_landed, validate_frame
 from pipelines.source_check import check_connector
+from simulator.bulk import land_history
 from simulator.org import SimConfig, SupportOrg
 from simulator.shifts import agent_week, week_csv, write_shift_files
 
@@ -248,3 +249,71 @@ def test_landed_shift_files_meet_their_raw_suites(tmp_path: Path):
     for stream, landed_rows in (("activities", 2), ("files", 1)):
         result = validate_frame("shifts", stream, read_landed(lake, "shifts", stream, DAY, DAY))
         assert (result.rows, result.failed, result.success) == (landed_rows, [], True)
+
+
+# The one scenario build of this module: two weeks of a small simulated org (the week of
+# 2024-03-04 and the one after the US spring DST change), its help-desk history landed by the
+# bulk path and its rosters by the shift landing, built up to the two workload marts.
+SCENARIO = SimConfig(
+    seed=5,
+    tickets_per_day=10,
+    chats_per_day=8,
+    agents=8,
+    history_start=date(2024, 3, 4),
+    now=datetime(2024, 3, 18, tzinfo=UTC),
+)
+
+
+@pytest.fixture(scope="module")
+def workload(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    root = tmp_path_factory.mktemp("shift_scenario")
+    lake, folder = root / "lake", root / "rosters"
+    first, last = date(2024, 3, 4), date(2024, 3, 17)
+    land_history(SCENARIO, lake, first, last, datetime(2024, 3, 18, 6, tzinfo=UTC))
+    write_empty_streams(lake)
+    write_shift_files(SupportOrg(SCENARIO), folder, first, last)
+    start = datetime(2024, 3, 4, tzinfo=UTC)
+    land_files(lake, list_files(folder), last, start, start + timedelta(days=14), SCENARIO.now)
+    return build_warehouse(
+        root,
+        lake,
+        "--select",
+        "+kpi_agent_workload_weekly",
+        "+kpi_shift_fairness_weekly",
+        # Only the tests whose models are all built here (not those that also read a fact
+        # this selection leaves out).
+        "--indirect-selection",
+        "cautious",
+        team_subjects=True,
+    )
+
+
+def test_the_simulated_rosters_give_every_workload_mart_rows(workload):
+    shifts = rows(
+        workload,
+        "select count(*) as activities, count(agent_key) as matched, sum(work_minutes) as work,"
+        " sum(night_work_minutes) as night, count(*) filter (where is_weekend and"
+        " work_minutes > 0) as weekend_work from marts.fct_agent_shifts",
+    )[0]
+    # Every roster email is a help-desk agent's; nights (the escalation team's rotation) and
+    # weekend work (the Saturday rotation) are there.
+    assert shifts["activities"] > 0 and shifts["matched"] == shifts["activities"]
+    assert shifts["night"] > 0 and shifts["weekend_work"] > 0
+    weeks = rows(
+        workload,
+        "select sum(scheduled_work_minutes) as work, count(*) filter (where is_overworked)"
+        " as overworked, sum(active_minutes) as active, sum(active_outside_shift_minutes)"
+        " as outside from marts.kpi_agent_workload_weekly",
+    )[0]
+    # The weekly mart re-adds the activities' minutes; a few agents are overworked; agents
+    # act in the help desk both inside and outside their shifts.
+    assert weeks["work"] == shifts["work"]
+    assert weeks["overworked"] > 0
+    assert 0 < weeks["outside"] < weeks["active"]
+    fairness = rows(
+        workload,
+        "select week_start, count(*) as teams, sum(agents) as agents"
+        " from marts.kpi_shift_fairness_weekly group by 1 order by 1",
+    )
+    assert [row["week_start"] for row in fairness] == [date(2024, 3, 4), date(2024, 3, 11)]
+    assert all(row["teams"] == 5 for row in fairness)
