@@ -9,11 +9,13 @@ from connectors.errors import ConfigError
 from connectors.intercom import IntercomConnector
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
+from connectors.zendesk_qa import ZendeskQAConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     "zendesk": ZendeskConnector,
     "intercom": IntercomConnector,
     "typeform": TypeformConnector,
+    "zendesk_qa": ZendeskQAConnector,
 }
 
 

@@ -116,6 +116,24 @@ def clean_rows(source: str, stream: str, day: str = DAY) -> list[dict[str, Any]]
             {"response_id": "r2", "form_id": "nps", "submitted_at": t("11:00")},
         ],
         ("typeform", "forms"): [{"id": "nps", "title": "NPS"}, {"id": "csat", "title": "CSAT"}],
+        ("zendesk_qa", "reviews"): [
+            {
+                "id": "9001",
+                "external_id": "101",
+                "source_type": "zendesk",
+                "created_at": t("09:00"),
+                "updated_at": t("09:00"),
+                "score": 87.5,
+            },
+            {
+                "id": "9002",
+                "external_id": "c1",
+                "source_type": "intercom",
+                "created_at": at("2024-02-28 10:00"),
+                "updated_at": t("12:00"),
+                "score": 0.0,
+            },
+        ],
     }
     return rows[(source, stream)]
 

@@ -36,6 +36,8 @@ STREAM_DESCRIPTIONS = {
     ("intercom", "teams"): "Snapshot of Intercom teams.",
     ("typeform", "responses"): "Typeform survey responses (NPS, CSAT, CES) submitted in the day.",
     ("typeform", "forms"): "Snapshot of the Typeform form definitions.",
+    ("zendesk_qa", "reviews"): "Zendesk QA reviews (score, reviewer, reviewee, scorecard and "
+    "category ratings) changed in the day, each in its latest version of the day.",
 }
 
 
