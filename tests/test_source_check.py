@@ -185,5 +185,6 @@ def test_demo_checks_the_simulated_org_it_serves(monkeypatch):
         ("zendesk", True),
         ("intercom", True),
         ("typeform", True),
+        ("zendesk_qa", True),
     ]
     assert all("127.0.0.1" in r.advice for r in results)
