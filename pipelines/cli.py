@@ -395,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser(
         "simulate-api",
-        help="serve the simulated Zendesk, Intercom and Typeform APIs until Ctrl-C",
+        help="serve the simulated Zendesk, Intercom, Typeform and Zendesk QA APIs until Ctrl-C",
         description=(
             "Serve the simulated org through the Zendesk, Intercom and Typeform API shapes on "
             "HOST:PORT, and print the environment variables that point the connectors at it."
