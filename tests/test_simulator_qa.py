@@ -68,7 +68,13 @@ def test_the_export_answers_in_the_vendors_shape_with_pages_from_one(server, org
     review = conversation["reviews"][0]
     assert isinstance(review["id"], str) and review["id"].isdigit()
     assert set(review["reviewee"]) >= {"email", "name"}
-    assert set(review["ratings"][0]) >= {"categoryId", "categoryName", "score", "weight", "critical"}
+    assert set(review["ratings"][0]) >= {
+        "categoryId",
+        "categoryName",
+        "score",
+        "weight",
+        "critical",
+    }
     ids = [c["externalId"] for c in first["conversations"] + second["conversations"]]
     assert len(set(ids)) == 10
 
