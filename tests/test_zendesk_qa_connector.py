@@ -213,3 +213,22 @@ def test_landing_types_reviews_and_keeps_unreadable_ones_aside(zendesk_qa_api, s
         "critical": None,
     }
     assert second["created_at"].date() == date(2026, 2, 27)
+
+
+def test_the_token_reaches_no_log_error_repr_or_landed_row(
+    zendesk_qa_api, sleeps, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)  # urllib3 and requests debug logs included
+    zendesk_qa_api.conversations = [qa_conversation("101", qa_review("1", S + 60))]
+    zendesk_qa_api.fail_next("/qa/api/export/reviews", 429, headers={"Retry-After": "0"})
+    connector = zendesk_qa(zendesk_qa_api, sleeps)
+    land_source_range(connector, LandingWriter(tmp_path), DAY, DAY)
+    zendesk_qa_api.fail_next("/qa/api/export/reviews", 503, times=3)
+    with pytest.raises(ConnectorError) as raised:
+        list(zendesk_qa(zendesk_qa_api, sleeps, max_attempts=2).extract_events(START, END))
+    landed = "".join(
+        pq.read_table(path).to_pandas().to_string() for path in tmp_path.rglob("*.parquet")
+    )
+    assert "Alice@Example.com" in landed  # the search would find data
+    for text in (caplog.text, str(raised.value), repr(raised.value), repr(connector), landed):
+        assert QA_TOKEN not in text
