@@ -75,8 +75,7 @@ final as (
         reviews.scorecard_name,
         reviews.score as score_pct,
         critical_failures.review_id is not null as has_critical_failure,
-        coalesce(reviews.reviewer_email = reviews.reviewee_email, false) as is_self_review,
-        reviews.reviewee_email is not null as has_reviewee_email
+        coalesce(reviews.reviewer_email = reviews.reviewee_email, false) as is_self_review
     from reviews
     left join contacts
         on reviews.source_type = contacts.source
