@@ -10,11 +10,13 @@ from connectors.intercom import IntercomConnector
 from connectors.shifts import ShiftsConnector
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
+from connectors.zendesk_qa import ZendeskQAConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     "zendesk": ZendeskConnector,
     "intercom": IntercomConnector,
     "typeform": TypeformConnector,
+    "zendesk_qa": ZendeskQAConnector,
 }
 # Sources read from files dropped into a folder, not from an API: configured and checked like
 # the API sources, landed one file version at a time by connectors/file_landing.py.

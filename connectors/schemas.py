@@ -232,6 +232,33 @@ def _contact_id(r: Mapping, context: Mapping) -> str | None:
     return ident(contacts[0], "id") if contacts else None
 
 
+# ---- zendesk_qa ----------------------------------------------------------------------
+
+
+def _qa_context_text(key: str, vendor_name: str) -> Reader:
+    """A field of the review's conversation, handed over in the landing context, as text."""
+    return lambda _, context: ident({vendor_name: context.get(key)}, vendor_name)
+
+
+def _qa_time(r: Mapping, primary: str, legacy: str, required: bool = False) -> Any:
+    """The ISO field (createdISO, updatedISO), else its legacy twin (created, updated)."""
+    if get(r, primary) not in (None, ""):
+        return timestamp(r, primary)
+    if get(r, legacy) not in (None, ""):
+        return timestamp(r, legacy)
+    if required:
+        raise RecordRejected(f"required field {primary} is missing (and {legacy} too)")
+    return None
+
+
+def _qa_created(r: Mapping, _: Mapping) -> Any:
+    return _qa_time(r, "createdISO", "created", required=True)
+
+
+def _qa_updated(r: Mapping, _: Mapping) -> Any:
+    return _qa_time(r, "updatedISO", "updated")
+
+
 # ---- typeform ------------------------------------------------------------------------
 
 # Answer types whose value is text, keyed by the answer's "type" (the value sits under it).
@@ -509,6 +536,39 @@ STREAMS: dict[tuple[str, str], StreamSchema] = {
         "id",
         None,
     ),
+    ("zendesk_qa", "reviews"): StreamSchema(
+        (
+            col("id", S, ident, required=True, early=True),
+            Column(
+                "external_id", S, _qa_context_text("external_id", "externalId")
+            ),  # the conversation's
+            Column(
+                "source_type", S, _qa_context_text("source_type", "sourceType")
+            ),  # from the context
+            Column("workspace_id", S, _qa_context_text("workspace_id", "workspaceId")),
+            Column("created_at", TS, _qa_created),  # createdISO, else created
+            Column("updated_at", TS, _qa_updated),  # updatedISO, else updated
+            col("score", F, number),
+            col("reviewer_email", S, text, "reviewer.email"),
+            col("reviewer_name", S, text, "reviewer.name"),
+            col("reviewee_email", S, text, "reviewee.email"),
+            col("reviewee_name", S, text, "reviewee.name"),
+            col("scorecard_id", S, ident, "scorecard.id"),
+            col("scorecard_name", S, text, "scorecard.name"),
+            nested(
+                "ratings",
+                (
+                    col("category_id", S, ident, "categoryId"),
+                    col("category_name", S, text, "categoryName"),
+                    col("score", F, number),
+                    col("weight", F, number),
+                    col("critical", B, boolean),
+                ),
+            ),
+        ),
+        "id",
+        "updated_at",
+    ),
 }
 
 
@@ -523,6 +583,7 @@ EVENT_STREAMS: frozenset[tuple[str, str]] = frozenset(
         ("zendesk", "satisfaction_ratings"),
         ("intercom", "conversations"),
         ("typeform", "responses"),
+        ("zendesk_qa", "reviews"),
     }
 )
 

@@ -237,14 +237,15 @@ def targets_html(con: duckdb.DuckDBPyConnection, week_start: date) -> str:
 
 
 def _qa_week(con: duckdb.DuckDBPyConnection, week_start: date) -> dict[str, float | None]:
-    reviews, score_sum, failures, resolved, reviewed = con.execute(
-        "select sum(reviews), sum(score_pct_sum), sum(critical_failures), "
+    reviews, scored, score_sum, failures, resolved, reviewed = con.execute(
+        "select sum(reviews), sum(scored_reviews), sum(score_pct_sum), sum(critical_failures), "
         "sum(resolved_contacts), sum(reviewed_contacts) from kpi_qa_weekly where week_start = ?",
         [week_start],
     ).fetchone()
     return {
         "reviews": float(reviews or 0),
-        "score": (score_sum / reviews) if reviews else None,
+        # A review whose every rating is N/A has no score: not in the mean.
+        "score": (score_sum / scored) if scored else None,
         "coverage": ratio(reviewed, resolved),
         "failures": float(failures or 0),
     }

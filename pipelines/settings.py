@@ -21,7 +21,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # benchmarks/stages.py builds the same way.
 DBT_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
-KNOWN_SOURCES = ("zendesk", "intercom", "typeform", "shifts")
+KNOWN_SOURCES = ("zendesk", "intercom", "typeform", "zendesk_qa", "shifts")
 
 # The Dagster concurrency pool of every step that writes (or must read a settled) warehouse:
 # the dbt build and the publish. DuckDB allows one writing process per file, so the instance

@@ -34,6 +34,7 @@ class SourceVariables:
     credentials: tuple[str, ...]
     permissions: str
     form_ids: str | None = None
+    workspace: str | None = None
 
 
 SOURCE_VARIABLES: dict[str, SourceVariables] = {
@@ -53,6 +54,13 @@ SOURCE_VARIABLES: dict[str, SourceVariables] = {
         ("TYPEFORM_TOKEN",),
         "the token needs the scopes forms:read and responses:read",
         form_ids="TYPEFORM_FORM_IDS",
+    ),
+    "zendesk_qa": SourceVariables(
+        "ZENDESK_QA_BASE_URL",
+        ("ZENDESK_QA_TOKEN",),
+        "the token comes from a Zendesk QA API connection (Settings > Connections); "
+        "ZENDESK_QA_WORKSPACE_ID, when set, must be a workspace of that account",
+        workspace="ZENDESK_QA_WORKSPACE_ID",
     ),
 }
 
@@ -157,6 +165,15 @@ def diagnose(source: str, exc: ConnectorError) -> SourceCheck:
             "form not found",
             f"form {form_id!r} does not exist in this account; correct {names.form_ids} ({detail})",
             (names.form_ids,),
+        )
+    if status == 404 and names.workspace and "/workspace/" in (exc.path or ""):
+        return SourceCheck(
+            source,
+            False,
+            "workspace not found",
+            f"no such workspace at this address: correct {names.workspace} (or unset it for "
+            f"the account-wide export), or check {names.base_url} ({detail})",
+            (names.workspace, names.base_url),
         )
     if status == 404:
         return SourceCheck(

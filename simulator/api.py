@@ -1,7 +1,8 @@
-"""The three vendor APIs over a `SupportOrg`: request in, (HTTP status, JSON body) out.
+"""The vendor APIs over a `SupportOrg`: request in, (HTTP status, JSON body) out.
 
 Paths are relative to each vendor's base URL (`/api/v2/...` for Zendesk, `/conversations`
-for Intercom, `/forms/...` for Typeform). Pagination urls are absolute and point back at
+for Intercom, `/forms/...` for Typeform, `/qa/api/export/...` for Zendesk QA, on the Zendesk
+base URL). Pagination urls are absolute and point back at
 the serving base URL, as the vendors' own urls do.
 """
 
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 from simulator.clock import from_unix, unix
 from simulator.org import Position, SupportOrg
+from simulator.qa import WORKSPACE_ID, conversation_record
 
 
 @dataclass(frozen=True)
@@ -393,3 +395,46 @@ def typeform(org: SupportOrg, req: Request) -> Response:
             return typeform_error(404, "FORM_NOT_FOUND", f"Non existing form with uid {match[1]}")
         return 200, form
     return typeform_error(404, "NOT_FOUND", f"Endpoint not found: {req.method} {req.path}")
+
+
+# -- Zendesk QA ----------------------------------------------------------------------------
+
+QA_PAGE_SIZE_MAX = 100
+
+
+def zendesk_qa_error(status: int, message: str) -> Response:
+    """The export's error body (google.rpc.Status: code, message, details)."""
+    codes = {400: 3, 401: 16, 403: 7, 404: 5}
+    return status, {"code": codes.get(status, 2), "message": message, "details": []}
+
+
+def zendesk_qa_reviews(org: SupportOrg, req: Request) -> Response:
+    """Conversations with reviews created between fromDate (required) and toDate (both
+    inclusive), oldest first; pages numbered from 1."""
+    if not req.query.get("fromDate"):
+        return zendesk_qa_error(400, "fromDate is required")
+    start = _typeform_time(req.query["fromDate"], "fromDate")
+    end = _typeform_time(req.query["toDate"], "toDate") if req.query.get("toDate") else org.now
+    page = _int(req.query, "page", 1, 1, 1_000_000)
+    size = _int(req.query, "pageSize", QA_PAGE_SIZE_MAX, 1, QA_PAGE_SIZE_MAX)
+    grouped: dict[tuple[str, str], list] = {}
+    for review in org.zendesk_qa_reviews_created_between(start, end):
+        grouped.setdefault((review.source_type, review.external_id), []).append(review)
+    conversations = [conversation_record(reviews) for reviews in grouped.values()]
+    chunk = conversations[(page - 1) * size : page * size]
+    return 200, {
+        "conversations": chunk,
+        "pagination": {"page": page, "pageSize": size, "total": len(conversations)},
+    }
+
+
+def zendesk_qa(org: SupportOrg, req: Request) -> Response:
+    """Route one Zendesk QA export call (paths under /qa/api/export)."""
+    if req.method == "GET" and req.path == "/qa/api/export/reviews":
+        return zendesk_qa_reviews(org, req)
+    match = re.fullmatch(r"/qa/api/export/workspace/([^/]+)/reviews", req.path)
+    if req.method == "GET" and match:
+        if match[1] != WORKSPACE_ID:
+            return zendesk_qa_error(404, f"workspace {match[1]} not found")
+        return zendesk_qa_reviews(org, req)
+    return zendesk_qa_error(404, f"Not Found: {req.method} {req.path}")

@@ -49,6 +49,7 @@ EVENT_STREAMS = {
     "zendesk": ("tickets", "ticket_audits", "satisfaction_ratings"),
     "intercom": ("conversations",),
     "typeform": ("responses",),
+    "zendesk_qa": ("reviews",),
 }
 
 DayCallback = Callable[[date, int], None]
@@ -462,6 +463,12 @@ def _collect_day(
                 record = response_record(seed, invite)
                 form_id = org.form_ids[invite.form_kind]
                 pending.add("typeform", "responses", record, invite.submitted_at, form_id=form_id)
+    # A review lands on the day of its latest change, as the connector keeps it.
+    for review in org.qa_reviews_of_contacts_created_on(day):
+        if start <= review.changed_at < end:
+            pending.add(
+                "zendesk_qa", "reviews", review.record, review.changed_at, **review.context()
+            )
 
 
 def _land_day(

@@ -26,6 +26,7 @@ from simulator.clock import (
     rng_for,
     unix,
 )
+from simulator.qa import QAReview, conversation_reviews, reviews_created_between, ticket_reviews
 from simulator.reference import Directory
 from simulator.surveys import CSAT_FORM, NPS_FORM, form_definition, form_id, response_record
 from simulator.tickets import MAX_TICKETS_PER_DAY, TicketHistory, TicketView, build_ticket
@@ -74,6 +75,7 @@ class SupportOrg:
         self._ticket_views: dict[date, list[TicketView]] = {}
         self._conversations: dict[date, list[ConversationHistory]] = {}
         self._conversation_views: dict[date, list[tuple[datetime, dict]]] = {}
+        self._qa_reviews: dict[date, list[QAReview]] = {}
 
     # -- generation, one creation day at a time ------------------------------------------
 
@@ -104,6 +106,7 @@ class SupportOrg:
             self._ticket_views,
             self._conversations,
             self._conversation_views,
+            self._qa_reviews,
         ):
             cache.pop(day, None)
 
@@ -279,3 +282,33 @@ class SupportOrg:
         ]
         records = [response_record(self.config.seed, invite) for invite in invites]
         return sorted(records, key=lambda r: (r["submitted_at"], r["token"]))
+
+    # -- Zendesk QA ------------------------------------------------------------------------
+
+    def qa_reviews_of_contacts_created_on(self, day: date) -> list[QAReview]:
+        """The QA reviews, as of now, of the tickets and chats created on `day`."""
+        found = self._qa_reviews.get(day)
+        if found is None:
+            seed, directory = self.config.seed, self.directory
+            found = [
+                review
+                for history in self.tickets_created_on(day)
+                for review in ticket_reviews(directory, seed, history, self.now)
+            ] + [
+                review
+                for history in self.conversations_created_on(day)
+                for review in conversation_reviews(directory, seed, history, self.now)
+            ]
+            self._qa_reviews[day] = found
+        return found
+
+    def zendesk_qa_reviews_created_between(self, start: datetime, end: datetime) -> list[QAReview]:
+        """Reviews created in [start, end] (both inclusive, as the export's fromDate and toDate
+        are read here), oldest first."""
+        start, end = require_aware(start, "start"), require_aware(end, "end")
+        reviews = (
+            review
+            for day in self._creation_days(start, end + timedelta(seconds=1))
+            for review in self.qa_reviews_of_contacts_created_on(day)
+        )
+        return reviews_created_between(reviews, start, end)

@@ -1,5 +1,6 @@
 """A local HTTP server that serves a `SupportOrg` through the Zendesk, Intercom and
-Typeform API shapes, under `/zendesk`, `/intercom` and `/typeform` of one base URL.
+Typeform API shapes, under `/zendesk`, `/intercom` and `/typeform` of one base URL, and
+Zendesk QA's export under `/zendesk/qa` (the QA API lives on the Zendesk address).
 
 It checks credentials the way each vendor does (Zendesk basic auth with an API token,
 Intercom and Typeform bearer tokens) so that a connector's auth handling is exercised too.
@@ -29,6 +30,7 @@ class SimCredentials:
     zendesk_token: str = "demo-zendesk-token"
     intercom_token: str = "demo-intercom-token"
     typeform_token: str = "demo-typeform-token"
+    zendesk_qa_token: str = "demo-zendesk-qa-token"
 
 
 def _same(given: str, expected: str) -> bool:
@@ -96,6 +98,8 @@ class SimulatorServer:
             "TYPEFORM_BASE_URL": f"{self.base_url}/typeform",
             "TYPEFORM_TOKEN": self.credentials.typeform_token,
             "TYPEFORM_FORM_IDS": ",".join(self.org.typeform_form_ids()),
+            # No ZENDESK_QA_BASE_URL: Zendesk QA answers on the Zendesk address, as it does.
+            "ZENDESK_QA_TOKEN": self.credentials.zendesk_qa_token,
         }
 
     # -- request handling ------------------------------------------------------------------
@@ -113,6 +117,12 @@ class SimulatorServer:
             "typeform": (api.typeform, self._bearer(headers, self.credentials.typeform_token,
                                                    self._typeform_denied)),
         }  # fmt: skip
+        if vendor == "zendesk" and rest.startswith("qa/"):
+            # Zendesk QA lives under /qa of the Zendesk address, with its own bearer token.
+            vendors["zendesk"] = (
+                api.zendesk_qa,
+                self._bearer(headers, self.credentials.zendesk_qa_token, self._qa_denied),
+            )
         if vendor not in vendors:
             return 404, {"error": "not_found", "description": f"No simulated API at {parts.path}"}
         route, denied = vendors[vendor]
@@ -136,6 +146,8 @@ class SimulatorServer:
                 return api.intercom_error(400, "parameter_invalid", str(error))
             if vendor == "typeform":
                 return api.typeform_error(400, "VALIDATION_ERROR", str(error))
+            if rest.startswith("qa/"):
+                return api.zendesk_qa_error(400, str(error))
             return 400, {"error": "InvalidValue", "description": str(error)}
 
     def _zendesk_auth(self, headers: dict[str, str]) -> Callable[[], api.Response] | None:
@@ -162,6 +174,10 @@ class SimulatorServer:
     @staticmethod
     def _intercom_denied() -> api.Response:
         return api.intercom_error(401, "unauthorized", "Access Token Invalid")
+
+    @staticmethod
+    def _qa_denied() -> api.Response:
+        return api.zendesk_qa_error(401, "unauthenticated")
 
     @staticmethod
     def _typeform_denied() -> api.Response:

@@ -13,10 +13,12 @@ import pytest
 from fakes.intercom import FakeIntercom
 from fakes.typeform import FakeTypeform
 from fakes.zendesk import FakeZendesk, iso
+from fakes.zendesk_qa import FakeZendeskQA
 
 from connectors.intercom import IntercomConnector
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
+from connectors.zendesk_qa import ZendeskQAConnector
 
 # The window every connector test reads: one UTC day.
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -25,6 +27,7 @@ S, E = int(START.timestamp()), int(END.timestamp())
 # Distinctive, so a test can assert that none of them reaches a message or a log.
 EMAIL, ZD_TOKEN = "ops@example.com", "zd-secret-token-123"
 IC_TOKEN, TF_TOKEN = "ic-secret-token-456", "tf-secret-token-789"
+QA_TOKEN = "qa-secret-token-246"
 
 
 class Sleeps(list):
@@ -60,6 +63,13 @@ def typeform_api() -> Iterator[FakeTypeform]:
     fake.stop()
 
 
+@pytest.fixture
+def zendesk_qa_api() -> Iterator[FakeZendeskQA]:
+    fake = FakeZendeskQA(QA_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
 # ---- connectors on the fakes: two records a page, waits recorded, fast backoff -------------
 
 
@@ -78,6 +88,13 @@ def typeform(
 ) -> TypeformConnector:
     options = {"sleep": sleeps, "backoff_base": 0.01, **http}
     return TypeformConnector(TF_TOKEN, form_ids, fake.url, page_size=2, http_options=options)
+
+
+def zendesk_qa(
+    fake: FakeZendeskQA, sleeps: Sleeps, workspace: str | None = None, **http
+) -> ZendeskQAConnector:
+    options = {"sleep": sleeps, "backoff_base": 0.01, **http}
+    return ZendeskQAConnector(QA_TOKEN, fake.url, workspace, page_size=2, http_options=options)
 
 
 # ---- records in the vendors' shapes ------------------------------------------------------
@@ -143,4 +160,43 @@ def response(token: str, submitted: int) -> dict:
                 "number": 9,
             }
         ],
+    }
+
+
+def qa_review(ident: str, created: int, updated: int | None = None, score: float = 80.0) -> dict:
+    """A Zendesk QA review as the export nests it in a conversation: ids as strings, times
+    in ISO 8601 (createdISO, updatedISO), people by email and name, two category ratings."""
+    return {
+        "id": ident,
+        "reviewer": {"email": "lead@example.com", "name": "Lead", "avatar": ""},
+        "reviewee": {"email": "Alice@Example.com", "name": "Alice", "avatar": ""},
+        "score": score,
+        "ratings": [
+            {
+                "categoryId": "501",
+                "categoryName": "Solution",
+                "score": score,
+                "weight": 1,
+                "critical": True,
+                "cause": "",
+            },
+            {"categoryId": "502", "categoryName": "Tone", "score": None, "weight": 0.5},
+        ],
+        "comment": "",
+        "scorecard": {"id": "77", "name": "Default"},
+        "createdISO": iso(created),
+        "updatedISO": iso(updated if updated is not None else created),
+    }
+
+
+def qa_conversation(external_id: str, *reviews: dict, source_type: str = "zendesk") -> dict:
+    """One exported conversation (a help-desk ticket or chat) with its reviews."""
+    return {
+        "externalId": external_id,
+        "sourceType": source_type,
+        "workspaceId": "11759",
+        "workspaceName": "Support",
+        "url": f"https://acme.zendesk.com/qa/conversations/{external_id}",
+        "lastUpdated": "",
+        "reviews": list(reviews),
     }

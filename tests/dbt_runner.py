@@ -106,7 +106,14 @@ def run_dbt(
 # The team-management views (targets, QA reviews, shifts): each subject from its first model
 # on, with everything built on it. A scenario that reads none of them leaves them out of its
 # build; their own tests, the end-to-end run and tests/test_dbt_docs.py build them.
-TEAM_SUBJECTS = ("int_targets__kpi_targets+", "stg_shifts__activities+", "int_shifts__agents+")
+TEAM_SUBJECTS = (
+    "int_targets__kpi_targets+",
+    "stg_shifts__activities+",
+    "int_shifts__agents+",
+    "stg_zendesk_qa__reviews+",
+    "stg_zendesk_qa__review_ratings+",
+    "int_qa__agent_emails+",
+)
 
 
 def build_warehouse(

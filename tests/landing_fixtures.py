@@ -232,6 +232,35 @@ STREAM_FIELDS: dict[tuple[str, str], list[tuple[str, pa.DataType]]] = {
             ),
         ),
     ],
+    ("zendesk_qa", "reviews"): [
+        ("id", pa.string()),
+        ("external_id", pa.string()),
+        ("source_type", pa.string()),
+        ("workspace_id", pa.string()),
+        ("created_at", TS),
+        ("updated_at", TS),
+        ("score", pa.float64()),
+        ("reviewer_email", pa.string()),
+        ("reviewer_name", pa.string()),
+        ("reviewee_email", pa.string()),
+        ("reviewee_name", pa.string()),
+        ("scorecard_id", pa.string()),
+        ("scorecard_name", pa.string()),
+        (
+            "ratings",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("category_id", pa.string()),
+                        ("category_name", pa.string()),
+                        ("score", pa.float64()),
+                        ("weight", pa.float64()),
+                        ("critical", pa.bool_()),
+                    ]
+                )
+            ),
+        ),
+    ],
 }
 
 

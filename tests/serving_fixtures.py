@@ -122,11 +122,12 @@ CHANGE_DRIVERS = [
 ]
 
 QA_WEEKLY = [
-    # week_start, agent_key, reviews, score_pct_sum, critical_failures, resolved, reviewed
-    ("2026-03-02", "a1", 2, 170.0, 0, 10, 2),
-    ("2026-03-02", "a2", 1, 40.0, 1, 5, 1),
-    ("2026-03-02", "a3", 0, 0.0, 0, 5, 0),  # resolved contacts, none reviewed
-    ("2026-02-23", "a1", 2, 120.0, 0, 8, 1),
+    # week_start, agent_key, reviews, scored_reviews, score_pct_sum, critical_failures,
+    # resolved, reviewed
+    ("2026-03-02", "a1", 2, 2, 170.0, 0, 10, 2),
+    ("2026-03-02", "a2", 2, 1, 40.0, 1, 5, 1),  # one review with every rating N/A
+    ("2026-03-02", "a3", 0, 0, 0.0, 0, 5, 0),  # resolved contacts, none reviewed
+    ("2026-02-23", "a1", 2, 2, 120.0, 0, 8, 1),
 ]
 
 QA_CATEGORIES = [
@@ -247,7 +248,8 @@ def add_team_marts(con: duckdb.DuckDBPyConnection) -> None:
         ),
         "kpi_qa_weekly": (
             (
-                "week_start date, agent_key varchar, reviews integer, score_pct_sum double, "
+                "week_start date, agent_key varchar, reviews integer, scored_reviews integer, "
+                "score_pct_sum double, "
                 "critical_failures integer, resolved_contacts integer, reviewed_contacts integer"
             ),
             QA_WEEKLY,

@@ -40,6 +40,13 @@ CONTRACT = {
     "is_overworked",
     "kpi_shift_fairness_weekly": "week_start team_key agents weekend_shifts_min "
     "weekend_shifts_max night_work_minutes_min night_work_minutes_max scheduled_work_minutes_cv",
+    "fct_qa_reviews": "review_key review_id source reviewed_at contact_key agent_key "
+    "reviewer_agent_key scorecard_name score_pct has_critical_failure is_self_review",
+    "fct_qa_ratings": "review_key category_name score_pct weight is_critical is_na",
+    "kpi_qa_weekly": "week_start agent_key reviews score_pct_sum qa_score_pct critical_failures "
+    "resolved_contacts reviewed_contacts review_coverage_pct",
+    "kpi_qa_category_weekly": "week_start team_key category_name ratings score_pct_sum "
+    "avg_score_pct critical_failures",
 }
 
 

@@ -51,7 +51,7 @@ def pipeline(org, tmp_path_factory):
         env = {
             **os.environ,
             **server.env(),
-            "CSOPS_SOURCES": "zendesk,intercom,typeform",
+            "CSOPS_SOURCES": "zendesk,intercom,typeform,zendesk_qa",
             "CSOPS_LAKE": str(root / "lake"),
             "CSOPS_WAREHOUSE": str(root / "warehouse.duckdb"),
             "CSOPS_SERVING": str(root / "serving"),
@@ -108,6 +108,17 @@ def test_every_served_ticket_and_conversation_is_one_contact(org, pipeline):
         ("conversation", str(c["id"])) for c in chats
     }
     assert landed == served
+
+
+def test_every_qa_review_changed_in_the_run_is_one_review_in_the_qa_marts(org, pipeline):
+    # The connector reads from 14 days before the run and keeps what changed in the run.
+    reviews = org.zendesk_qa_reviews_created_between(WINDOW_START - timedelta(days=14), WINDOW_END)
+    served = sorted(r.record["id"] for r in reviews if WINDOW_START <= r.changed_at < WINDOW_END)
+    assert served, "the simulated window should hold QA reviews"
+    found = query(pipeline["root"], "select review_id from marts.fct_qa_reviews order by 1")
+    assert [review_id for (review_id,) in found] == served
+    for mart in ("fct_qa_ratings", "kpi_qa_weekly", "kpi_qa_category_weekly"):
+        assert query(pipeline["root"], f"select count(*) from marts.{mart}")[0][0] > 0, mart
 
 
 def test_kpi_support_daily_covers_every_day_of_the_run(pipeline):

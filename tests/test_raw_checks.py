@@ -116,6 +116,24 @@ def clean_rows(source: str, stream: str, day: str = DAY) -> list[dict[str, Any]]
             {"response_id": "r2", "form_id": "nps", "submitted_at": t("11:00")},
         ],
         ("typeform", "forms"): [{"id": "nps", "title": "NPS"}, {"id": "csat", "title": "CSAT"}],
+        ("zendesk_qa", "reviews"): [
+            {
+                "id": "9001",
+                "external_id": "101",
+                "source_type": "zendesk",
+                "created_at": t("09:00"),
+                "updated_at": t("09:00"),
+                "score": 87.5,
+            },
+            {
+                "id": "9002",
+                "external_id": "c1",
+                "source_type": "intercom",
+                "created_at": at("2024-02-28 10:00"),
+                "updated_at": t("12:00"),
+                "score": 0.0,
+            },
+        ],
     }
     return rows[(source, stream)]
 
@@ -221,6 +239,34 @@ def test_a_bad_ticket_fails_the_expectation_that_guards_it(
     assert failure.unexpected_count == count
     assert failure.unexpected_sample[0] == sample
     assert failure.failing_ids == [101] if expectation.endswith("unique") else [102]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expectation", "column"),
+    [
+        pytest.param({"score": 120.0}, "expect_column_values_to_be_between", "score", id="score"),
+        pytest.param(
+            {"created_at": at(f"{DAY} 13:00")},  # changed at 12:00
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "updated_at, created_at",
+            id="changed before created",
+        ),
+        pytest.param(
+            {"updated_at": at(f"{NEXT_DAY} 01:00")},
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "_window_end, updated_at",
+            id="changed after the window",
+        ),
+    ],
+)
+def test_a_bad_qa_review_fails_the_expectation_that_guards_it(
+    lake: Path, changes: dict, expectation: str, column: str
+):
+    rows = clean_rows("zendesk_qa", "reviews")
+    result = validate_day(lake, "zendesk_qa", "reviews", [rows[0], {**rows[1], **changes}])
+
+    assert [(f.expectation_type, f.column) for f in result.failed] == [(expectation, column)]
+    assert result.failed[0].failing_ids == ["9002"]
 
 
 def test_reading_a_range_reads_only_its_days_and_the_suite_columns(lake: Path):

@@ -136,13 +136,14 @@ def test_qa_score_and_coverage_are_re_aggregated_from_the_agents_counts(serving)
     with read_only(serving) as con:
         tiles = {t.label: t for t in qa_tiles(con, WEEK)}
         categories = qa_categories(con, WEEK)
-    # Score: (170 + 40 + 0) / (2 + 1 + 0) reviews = 70; before 120 / 2 = 60.
+    # Score: (170 + 40 + 0) / (2 + 1 + 0) scored reviews = 70 (a2's second review has no
+    # score: not in the mean, though it is a review); before 120 / 2 = 60.
     assert (tiles["QA score"].current, tiles["QA score"].previous) == (70.0, 60.0)
     # Coverage: (2 + 1 + 0) reviewed of (10 + 5 + 5) resolved = 15 %; before 1 / 8 = 12.5 %.
     # a3 resolved 5 and had no review: in the denominator.
     assert tiles["Review coverage"].current == pytest.approx(15.0)
     assert tiles["Review coverage"].previous == pytest.approx(12.5)
-    assert (tiles["QA reviews"].current, tiles["QA reviews"].previous) == (3, 2)
+    assert (tiles["QA reviews"].current, tiles["QA reviews"].previous) == (2 + 2 + 0, 2)
     assert (tiles["Critical failures"].current, tiles["Critical failures"].change) == (1, 1)
     assert tiles["Critical failures"].lower_is_better
     # Categories over both teams, lowest mean first: Accuracy 50 / 2 = 25 (1 failure);

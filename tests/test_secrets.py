@@ -20,6 +20,7 @@ from connectors.landing import LandingWriter
 from connectors.registry import connectors_from_env
 from connectors.typeform import TypeformConnector
 from connectors.zendesk import ZendeskConnector
+from connectors.zendesk_qa import ZendeskQAConnector
 from pipelines.cli import build_parser
 from pipelines.defs.raw.assets import build_raw_assets
 from pipelines.defs.raw.resources import HelpdeskResource
@@ -199,6 +200,10 @@ def test_tokens_come_only_from_the_environment(monkeypatch):
                 "TYPEFORM_TOKEN": TOKEN,
                 "TYPEFORM_FORM_IDS": "f1",
             },
+        ),
+        (
+            ZendeskQAConnector,
+            {"ZENDESK_QA_BASE_URL": "http://acme.zendesk.com", "ZENDESK_QA_TOKEN": TOKEN},
         ),
     ],
 )

@@ -188,6 +188,7 @@ def test_demo_checks_the_simulated_org_it_serves(monkeypatch, tmp_path):
         ("zendesk", True),
         ("intercom", True),
         ("typeform", True),
+        ("zendesk_qa", True),
         ("shifts", True),
     ]
     assert all("127.0.0.1" in r.advice for r in results if r.source != "shifts")

@@ -43,6 +43,8 @@ STREAM_DESCRIPTIONS = {
     ("shifts", "files"): "Which versions of the shift CSV files were landed (name, size, "
     "modification time, content hash, rows and rows set aside): what makes the folder's "
     "reading incremental.",
+    ("zendesk_qa", "reviews"): "Zendesk QA reviews (score, reviewer, reviewee, scorecard and "
+    "category ratings) changed in the day, each in its latest version of the day.",
 }
 
 
