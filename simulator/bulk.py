@@ -57,7 +57,8 @@ SPOOL_REFERENCE = "reference.pkl"
 # The layout of a spooled day; a spool written in another layout is generated again.
 # 2: per (source, stream, day), the records, their contexts and their POSIX event times in
 # three lists (unpickling a list of Extracted cost a fifth of the landing time).
-SPOOL_FORMAT = 2
+# 3: the days hold the Zendesk QA reviews (a spool of format 2 predates them and lands none).
+SPOOL_FORMAT = 3
 
 # Allocations between young-generation collections while landing (Python's default: 700).
 GC_THRESHOLD = 200_000
