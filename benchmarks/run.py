@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.run --scale S|M|L [--work DIR] [--workers N]
 
-Lands the scale's history through the simulator's bulk path into a fresh lake, measures
-the scan floor, runs `dbt build` and the raw checks, then lands one more day and rebuilds
-(the incremental case). Results go to benchmarks/results/<scale>-<date>T<HHMM>.json and a summary
+Lands the scale's history through the simulator's bulk path, and its weekly shift rosters
+through the shift files' landing, into a fresh lake, measures the scan floor, runs `dbt
+build` and the raw checks, then lands one more day and rebuilds (the incremental case). Results go to benchmarks/results/<scale>-<date>T<HHMM>.json and a summary
 table is printed. Figures are written down, never asserted: see benchmarks/RESULTS.md.
 """
 
@@ -33,9 +33,13 @@ from benchmarks.stages import (
     dbt_fixed_cost,
     generate,
     land,
+    land_shifts,
+    proportions,
     publish_serving,
     raw_checks,
     scan_floor,
+    update_shifts,
+    write_shifts,
 )
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -79,8 +83,14 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         generated = generate(
             config, workspace.spool("history"), scale.first_day, scale.last_day, workers
         )
+        generated["shifts"] = write_shifts(
+            config, workspace.shifts, scale.first_day, scale.last_day
+        )
     with timer.phase("land", sampler):
         landed = land(workspace.spool("history"), workspace.lake, workers)
+        shifts = land_shifts(
+            workspace.shifts, workspace.lake, scale.first_day, scale.last_day, landed
+        )
     with timer.phase("scan_floor", sampler):
         floor = scan_floor(workspace.lake)
     with timer.phase("dbt_build", sampler):
@@ -97,8 +107,10 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         extra_generated = generate(
             scale.config(day), workspace.spool("extra_day"), day, day, workers
         )
+        extra_generated["shifts"] = update_shifts(scale.config(day), workspace.shifts, day)
     with timer.phase("incremental_land", sampler):
         extra = land(workspace.spool("extra_day"), workspace.lake, workers)
+        extra_shifts = land_shifts(workspace.shifts, workspace.lake, day, day, extra)
     with timer.phase("incremental_dbt_build", sampler):
         extra_build = dbt_build(workspace)
     with timer.phase("incremental_checks", sampler):
@@ -110,6 +122,8 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
     # cost from the part of the build that grows with the data.
     with timer.phase("dbt_fixed_cost"):
         fixed = dbt_fixed_cost(workspace)
+    # Not timed either: the QA reviews and rosters beside the contacts and agents.
+    ratios = proportions(workspace)
     speed_after = machine_speed()
 
     incremental = (
@@ -138,6 +152,8 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
             "records": landed.total,
             "records_per_second": round(landed.total / timer.seconds["land"]),
             "per_stream": dict(landed.rows),
+            # The shift folder's part of the landing (its rows are in per_stream too).
+            "shifts": shifts,
         },
         "scan_floor": floor,
         "dbt_build": build,
@@ -160,6 +176,8 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
         "incremental": {
             "day": day.isoformat(),
             "records": extra.total,
+            "per_stream": dict(extra.rows),
+            "shifts": extra_shifts,
             "generated": extra_generated,
             "seconds": round(incremental, 2),
             "land_seconds": timer.seconds["incremental_land"],
@@ -174,6 +192,7 @@ def run_scale(scale: Scale, workspace: Workspace, workers: int) -> dict:
             "sampled_phase_peaks_bytes": sampler.phase_peaks,
             **rusage_peaks(),
         },
+        "proportions": ratios,
         "disk": {
             "lake_bytes": disk_bytes(workspace.lake),
             "warehouse_bytes": disk_bytes(workspace.warehouse),
@@ -206,6 +225,7 @@ def summary_table(result: dict) -> str:
         f"{extra['seconds']} (land {extra['land_seconds']}, "
         f"dbt {extra['dbt_build']['seconds']}, checks {extra['checks']['seconds']}"
         + (f", publish {extra['publish']['seconds']})" if "publish" in extra else ")")
+        + (f"; shift files {_shift_files(extra['shifts'])}" if "shifts" in extra else "")
     )
     rows = [
         ("scale", f"{result['scale']}: {result['description']}"),
@@ -213,6 +233,11 @@ def summary_table(result: dict) -> str:
         ("machine speed (s, before/after)", _speed(result["machine_speed"])),
         ("generate seconds (simulator)", _generated(result["generated"])),
         ("records landed", f"{result['landed']['records']:,}"),
+        # Results recorded before the team sources have no reviews, shifts or proportions.
+        ("of which QA reviews, shift rows", _team_rows(result["landed"]["per_stream"])),
+        ("shift files landed", _shift_files(result["landed"].get("shifts"))),
+        ("QA reviews / 100 resolved contacts", _ratio(result, "qa_reviews_per_100_resolved")),
+        ("shift rows / agent-week", _ratio(result, "shift_rows_per_agent_week")),
         ("land seconds", result["seconds"]["land"]),
         ("records landed / s", f"{result['landed']['records_per_second']:,}"),
         ("scan floor seconds", result["scan_floor"]["seconds"]),
@@ -232,6 +257,27 @@ def summary_table(result: dict) -> str:
     ]  # fmt: skip
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _team_rows(per_stream: dict) -> str:
+    return ", ".join(
+        f"{per_stream[name]:,}" if name in per_stream else "-"
+        for name in ("zendesk_qa/reviews", "shifts/activities")
+    )
+
+
+def _shift_files(shifts: dict | None) -> str:
+    if shifts is None:
+        return "-"
+    return (
+        f"{shifts['files_landed']} landed, {shifts['files_unchanged']} unchanged "
+        f"({shifts['rows']:,} rows, {shifts['rejected']} set aside, {shifts['seconds']} s)"
+    )
+
+
+def _ratio(result: dict, name: str) -> str:
+    value = result.get("proportions", {}).get(name)
+    return "-" if value is None else str(value)
 
 
 def _published(published: dict) -> str:
@@ -258,8 +304,14 @@ def _fixed(fixed: dict) -> str:
 
 def _generated(generated: dict) -> str:
     if generated["reused"]:
-        return f"reused the spool (generated in {generated['generate_seconds']} s)"
-    return str(generated["generate_seconds"])
+        spool = f"reused the spool (generated in {generated['generate_seconds']} s)"
+    else:
+        spool = str(generated["generate_seconds"])
+    roster = generated.get("shifts")
+    if roster is None:
+        return spool
+    reused = "reused the rosters" if roster["reused"] else "rosters"
+    return f"{spool}; {reused} ({roster['files']} files, {roster['write_seconds']} s)"
 
 
 def main(argv: list[str] | None = None) -> int:

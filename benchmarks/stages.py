@@ -5,6 +5,7 @@ instead of HTTP, the real dbt project in a subprocess, the real raw-check functi
 the figures measure the pipeline, not a model of it.
 """
 
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -16,19 +17,29 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from connectors.file_landing import FILE_STREAMS, land_files
 from connectors.landing import STREAMS, LandingWriter
+from connectors.shifts import ACTIVITIES, FILES, list_files
+from connectors.shifts import SOURCE as SHIFTS
 from pipelines.settings import DBT_BUILD_ARGS
+from simulator import shifts as shift_simulator
 from simulator.bulk import SPOOL_FORMAT, BulkSummary, land_spool, spool_history
-from simulator.org import SimConfig
+from simulator.clock import day_start
+from simulator.org import SimConfig, SupportOrg
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_NAME = "warehouse.duckdb"  # dbt-duckdb names the catalog after the file's stem
+# Every landed stream: the API sources' (one batch per day) and the shift files' (one batch
+# per file version).
+LANDED_STREAMS = (*STREAMS, *FILE_STREAMS)
+# The roster files' manifest, beside them in their folder (the source reads `*.csv` only).
+ROSTER_MANIFEST = "spool.json"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,12 @@ class Workspace:
     def spool(self, name: str) -> Path:
         """Where the simulator's generated records wait to be landed (kept between runs)."""
         return self.root / "spool" / name
+
+    @property
+    def shifts(self) -> Path:
+        """The shift folder (CSOPS_SHIFTS_DIR of a real run): the simulated workforce tool's
+        weekly roster files, kept between runs like the spool."""
+        return self.spool("shifts")
 
     @property
     def dbt_target(self) -> Path:
@@ -96,10 +113,108 @@ def generate(config: SimConfig, spool: Path, first_day: date, last_day: date, wo
     return {**written, "reused": False}
 
 
+def write_shifts(config: SimConfig, folder: Path, first_day: date, last_day: date) -> dict:
+    """The simulated workforce tool's part: the roster of every ISO week overlapping the days
+    (one CSV file a week, `simulator/shifts.py`), written into `folder`, or reused from it.
+
+    The folder is made to hold exactly those weeks: a file the extra day of an earlier run
+    added (a new week) is removed, so the history lands the same files on every run. The
+    roster is a pure function of the org's configuration, the weeks and the simulator's code
+    (its source's hash is in the key), so a folder written for the same key is reused unless
+    a file differs from the one the manifest records; `reused` says which happened.
+    """
+    key = {
+        "simulator": _source_hash(shift_simulator.__file__),
+        "config": repr(config),
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+    }
+    expected = {
+        shift_simulator.file_name(monday)
+        for monday in shift_simulator.week_starts(first_day, last_day)
+    }
+    for found in list_files(folder) if folder.is_dir() else []:
+        if found.name not in expected:
+            found.path.unlink()
+    manifest = folder / ROSTER_MANIFEST
+    if manifest.exists():
+        written = json.loads(manifest.read_text())
+        if written.get("key") == key and written.get("sha256") == _hashes(folder):
+            return {**written, "reused": True}
+    manifest.unlink(missing_ok=True)
+    started = time.perf_counter()
+    paths = shift_simulator.write_shift_files(SupportOrg(config), folder, first_day, last_day)
+    written = {
+        "key": key,
+        "files": len(paths),
+        "rows": sum(_csv_rows(path) for path in paths),
+        "write_seconds": round(time.perf_counter() - started, 2),
+        "sha256": _hashes(folder),
+    }
+    manifest.write_text(json.dumps(written, indent=2) + "\n")
+    return {**written, "reused": False}
+
+
+def update_shifts(config: SimConfig, folder: Path, day: date) -> dict:
+    """The workforce tool's export on the morning after `day`: the roster of the week holding
+    it written into the folder, as the demo writes it for a nightly run. A file that already
+    holds the same text is left untouched (the week was exported with the history), and the
+    source then does not land it again."""
+    before = _hashes(folder)
+    started = time.perf_counter()
+    paths = shift_simulator.write_shift_files(SupportOrg(config), folder, day, day)
+    after = _hashes(folder)
+    return {
+        "files": len(paths),
+        "changed": sorted(p.name for p in paths if before.get(p.name) != after.get(p.name)),
+        "write_seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _source_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {found.name: found.read()[1] for found in list_files(folder)} if folder.is_dir() else {}
+
+
+def _csv_rows(path: Path) -> int:
+    with path.open("rb") as file:
+        return max(0, sum(1 for line in file if line.strip()) - 1)  # less the header
+
+
 def land(spool: Path, lake: Path, workers: int) -> BulkSummary:
     """Our part: a spool landed through the landing writer (every stream's placeholder first)."""
     LandingWriter(lake).ensure_streams()
     return land_spool(spool, lake, datetime.now(UTC), workers=workers)
+
+
+def land_shifts(
+    folder: Path, lake: Path, first_day: date, last_day: date, summary: BulkSummary
+) -> dict:
+    """The shift folder landed as the raw asset lands it for a run of first_day..last_day:
+    each new or changed file into the last day's folders, an unchanged file not read again.
+    Rows landed are added to `summary` (`shifts/activities`, and one `shifts/files` row per
+    file version landed); returns what happened file by file, and the seconds it took."""
+    started = time.perf_counter()
+    landed = land_files(
+        lake,
+        list_files(folder),
+        last_day,
+        day_start(first_day),
+        day_start(last_day + timedelta(days=1)),
+        datetime.now(UTC),
+    )
+    summary.rows[f"{SHIFTS}/{ACTIVITIES}"] += landed.rows
+    summary.rows[f"{SHIFTS}/{FILES}"] += len(landed.landed)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "files_landed": len(landed.landed),
+        "files_unchanged": len(landed.unchanged),
+        "rows": landed.rows,
+        "rejected": landed.rejected,
+    }
 
 
 def scan_floor(lake: Path) -> dict:
@@ -111,7 +226,7 @@ def scan_floor(lake: Path) -> dict:
     parts = [
         f"select '{source}/{stream}' as stream, count(*) as rows, max(length(_raw)) as widest "
         f"from read_parquet('{lake / source / stream}/*/*.parquet', union_by_name = true)"
-        for source, stream in STREAMS
+        for source, stream in LANDED_STREAMS
     ]
     started = time.perf_counter()
     with duckdb.connect() as con:
@@ -246,7 +361,7 @@ def _raw_checks(lake: Path, first_day: date, last_day: date) -> dict:
     importlib.import_module("great_expectations")
     imported = time.perf_counter() - started
     results = {}
-    for source, stream in STREAMS:
+    for source, stream in LANDED_STREAMS:
         frame = read_landed(lake, source, stream, first_day, last_day)
         result = validate_frame(source, stream, frame)
         results[f"{source}/{stream}"] = {"rows": result.rows, "success": result.success}
@@ -275,4 +390,29 @@ def publish_serving(workspace: Workspace, run_id: str) -> dict:
         "rows": sum(manifest.row_counts.values()),
         "serving_bytes": sum(p.stat().st_size for p in workspace.serving.rglob("*") if p.is_file()),
         "report_bytes": report.stat().st_size,
+    }
+
+
+def proportions(workspace: Workspace) -> dict:
+    """The team sources beside what they follow from, to check that a scale keeps the demo's
+    proportions: QA reviews per 100 resolved contacts (the simulator reviews 7 % of them, a
+    few hours to two days after resolution, so the last days of a range fall a little short)
+    from the marts, and roster rows per agent and week from the landed shift files."""
+    with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
+        resolved, reviews = con.execute(
+            "select (select count(*) from marts.fct_contacts where is_resolved), "
+            "(select count(*) from marts.fct_qa_reviews)"
+        ).fetchone()
+    with duckdb.connect() as con:
+        rows, agent_weeks = con.execute(
+            "select count(*), count(distinct (agent_email, file)) from read_parquet($files)",
+            {"files": str(workspace.lake / SHIFTS / ACTIVITIES / "date=*" / "*.parquet")},
+        ).fetchone()
+    return {
+        "resolved_contacts": resolved,
+        "qa_reviews": reviews,
+        "qa_reviews_per_100_resolved": round(100 * reviews / resolved, 2) if resolved else None,
+        "shift_rows": rows,
+        "agent_weeks": agent_weeks,
+        "shift_rows_per_agent_week": round(rows / agent_weeks, 2) if agent_weeks else None,
     }
