@@ -236,7 +236,7 @@ def summary_table(result: dict) -> str:
         # Results recorded before the team sources have no reviews, shifts or proportions.
         ("of which QA reviews, shift rows", _team_rows(result["landed"]["per_stream"])),
         ("shift files landed", _shift_files(result["landed"].get("shifts"))),
-        ("QA reviews / 100 resolved contacts", _ratio(result, "qa_reviews_per_100_resolved")),
+        ("QA reviews / 100 resolved contacts", _reviews(result.get("proportions"))),
         ("shift rows / agent-week", _ratio(result, "shift_rows_per_agent_week")),
         ("land seconds", result["seconds"]["land"]),
         ("records landed / s", f"{result['landed']['records_per_second']:,}"),
@@ -272,6 +272,15 @@ def _shift_files(shifts: dict | None) -> str:
     return (
         f"{shifts['files_landed']} landed, {shifts['files_unchanged']} unchanged "
         f"({shifts['rows']:,} rows, {shifts['rejected']} set aside, {shifts['seconds']} s)"
+    )
+
+
+def _reviews(ratios: dict | None) -> str:
+    if ratios is None:
+        return "-"
+    return (
+        f"{ratios['qa_reviews_per_100_resolved']} "
+        f"({ratios['qa_reviews_per_100_resolved_by_an_agent']} of those an agent resolved)"
     )
 
 

@@ -395,13 +395,15 @@ def publish_serving(workspace: Workspace, run_id: str) -> dict:
 
 def proportions(workspace: Workspace) -> dict:
     """The team sources beside what they follow from, to check that a scale keeps the demo's
-    proportions: QA reviews per 100 resolved contacts (the simulator reviews 7 % of them, a
-    few hours to two days after resolution, so the last days of a range fall a little short)
-    from the marts, and roster rows per agent and week from the landed shift files."""
+    proportions: QA reviews per 100 resolved contacts, all of them and those an agent resolved
+    (the simulator reviews 7 % of the latter, a few hours to two days after resolution, so
+    the last days of a range fall a little short) from the marts, and roster rows per agent
+    and week from the landed shift files."""
     with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
-        resolved, reviews = con.execute(
-            "select (select count(*) from marts.fct_contacts where is_resolved), "
-            "(select count(*) from marts.fct_qa_reviews)"
+        resolved, by_agent, reviews = con.execute(
+            "select count(*) filter (where is_resolved), "
+            "count(*) filter (where is_resolved and agent_key is not null), "
+            "(select count(*) from marts.fct_qa_reviews) from marts.fct_contacts"
         ).fetchone()
     with duckdb.connect() as con:
         rows, agent_weeks = con.execute(
@@ -410,9 +412,15 @@ def proportions(workspace: Workspace) -> dict:
         ).fetchone()
     return {
         "resolved_contacts": resolved,
+        "resolved_by_an_agent": by_agent,
         "qa_reviews": reviews,
-        "qa_reviews_per_100_resolved": round(100 * reviews / resolved, 2) if resolved else None,
+        "qa_reviews_per_100_resolved": _per_100(reviews, resolved),
+        "qa_reviews_per_100_resolved_by_an_agent": _per_100(reviews, by_agent),
         "shift_rows": rows,
         "agent_weeks": agent_weeks,
         "shift_rows_per_agent_week": round(rows / agent_weeks, 2) if agent_weeks else None,
     }
+
+
+def _per_100(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None

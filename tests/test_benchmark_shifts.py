@@ -127,9 +127,11 @@ def test_proportions_divide_reviews_by_resolved_contacts_and_rows_by_agent_weeks
     workspace.root.mkdir()
     with duckdb.connect(str(workspace.warehouse)) as con:
         con.execute("create schema marts")
-        # 40 contacts, 30 of them resolved; 2 reviews.
+        # 40 contacts, 30 of them resolved, 25 of those by an agent (no agent on 25..29);
+        # 2 reviews.
         con.execute(
-            "create table marts.fct_contacts as select i < 30 as is_resolved from range(40) t(i)"
+            "create table marts.fct_contacts as select i < 30 as is_resolved, "
+            "case when i < 25 or i >= 30 then i end as agent_key from range(40) t(i)"
         )
         con.execute("create table marts.fct_qa_reviews as select i from range(2) t(i)")
     folder = tmp_path / "shifts"
@@ -146,11 +148,14 @@ def test_proportions_divide_reviews_by_resolved_contacts_and_rows_by_agent_weeks
         header + "".join(f"a@x.test,{shift.format(d=d)}" for d in (8, 9))
     )
     land_shifts(folder, workspace.lake, FIRST, LAST, BulkSummary())
-    # 2 / 30 = 6.67 per 100; 6 rows over 3 agent-weeks (a/w1, b/w1, a/w2) = 2.0.
+    # 2 / 30 = 6.67 per 100, 2 / 25 = 8.0 per 100 resolved by an agent; 6 rows over 3
+    # agent-weeks (a/w1, b/w1, a/w2) = 2.0.
     assert proportions(workspace) == {
         "resolved_contacts": 30,
+        "resolved_by_an_agent": 25,
         "qa_reviews": 2,
         "qa_reviews_per_100_resolved": 6.67,
+        "qa_reviews_per_100_resolved_by_an_agent": 8.0,
         "shift_rows": 6,
         "agent_weeks": 3,
         "shift_rows_per_agent_week": 2.0,
