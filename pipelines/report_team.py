@@ -46,6 +46,7 @@ DRIVERS_OF = {
     "first_response_time_median_business_minutes": "first_response_time_mean_business_minutes"
 }
 TOP_DRIVERS = 3
+FOLD_AFTER = 10  # team targets missed listed open; more are folded under a summary line
 
 
 def _present(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -84,7 +85,7 @@ class TargetLine:
     direction: str
     is_met: bool
     gap: float | None
-    change: float | None  # from the week before, of the KPI the drivers explain
+    change: float | None  # actual minus the week before's actual
     drivers: tuple[Driver, ...]
 
 
@@ -103,23 +104,26 @@ def target_lines(con: duckdb.DuckDBPyConnection, week_start: date) -> list[Targe
     segments (of any dimension) whose mix and rate effects together moved it most."""
     if not _present(con, "kpi_target_attainment_weekly"):
         return []
+    # The change is the KPI's own, from the all-teams row of the week before (the median's
+    # too); the drivers split the change of the KPI they explain.
     rows = con.execute(
-        "select kpi, actual, target, direction, is_met, gap from kpi_target_attainment_weekly "
-        "where week_start = ? and team_key is null",
-        [week_start],
+        "select w.kpi, w.actual, w.target, w.direction, w.is_met, w.gap, "
+        "w.actual - before.actual "
+        "from kpi_target_attainment_weekly w left join kpi_target_attainment_weekly before "
+        "on before.kpi = w.kpi and before.team_key is null and before.week_start = ? "
+        "where w.week_start = ? and w.team_key is null",
+        [week_start - timedelta(days=7), week_start],
     ).fetchall()
     drivers: dict[str, list[Driver]] = {}
-    changes: dict[str, float | None] = {}
     if _present(con, "kpi_change_drivers_weekly"):
-        for kpi, dimension, segment, mix, rate, total in con.execute(
-            "select kpi, dimension, coalesce(segment_name, segment), mix_effect, rate_effect, "
-            "total_change from kpi_change_drivers_weekly where week_start = ?",
+        for kpi, dimension, segment, mix, rate in con.execute(
+            "select kpi, dimension, coalesce(segment_name, segment), mix_effect, rate_effect "
+            "from kpi_change_drivers_weekly where week_start = ?",
             [week_start],
         ).fetchall():
-            changes[kpi] = total
             drivers.setdefault(kpi, []).append(Driver(dimension, str(segment), mix, rate))
     lines = []
-    for kpi, actual, target, direction, is_met, gap in rows:
+    for kpi, actual, target, direction, is_met, gap, change in rows:
         label, unit = TARGET_KPIS.get(kpi, (kpi, ""))
         explained = DRIVERS_OF.get(kpi, kpi)
         moved = [d for d in drivers.get(explained, []) if abs(d.effect) > 1e-9]
@@ -134,7 +138,7 @@ def target_lines(con: duckdb.DuckDBPyConnection, week_start: date) -> list[Targe
                 direction,
                 bool(is_met),
                 gap,
-                changes.get(explained),
+                change,
                 tuple(moved[:TOP_DRIVERS]),
             )
         )
@@ -216,8 +220,12 @@ def targets_html(con: duckdb.DuckDBPyConnection, week_start: date) -> str:
     teams = (
         f"<p>Teams: {team_met} of {team_measured} team targets met.</p>"
         + (
+            # A long list is folded away; a few misses are shown at once.
+            f"<details{' open' if len(misses) <= FOLD_AFTER else ''}><summary>"
+            f"{len(misses)} team target(s) missed, by KPI, largest gap first</summary>"
             '<table id="team-misses"><thead><tr><th>Team</th><th>KPI</th><th>Actual</th>'
             f"<th>Target</th><th>Gap</th></tr></thead><tbody>{missed_rows}</tbody></table>"
+            "</details>"
             if misses
             else ""
         )

@@ -87,7 +87,22 @@ TARGET_ATTAINMENT = [
     ("2026-03-02", "t2", "Chat", "sla_attainment_pct", 95.0, 85.0, "higher", True, 10.0),
     ("2026-03-02", "t1", "Tier 1", "csat_pct", 60.0, 75.0, "higher", False, -15.0),
     ("2026-03-02", "t2", "Chat", "nps", None, 25.0, "higher", False, None),
-    ("2026-02-23", None, "*", "csat_pct", 10.0, 75.0, "higher", False, -65.0),  # week before
+    # The week before: the changes since are 90 - 10 = +80 (CSAT), 80 - 86 = -6 (SLA) and
+    # 25 - 30 = -5 (the first response median).
+    ("2026-02-23", None, "*", "csat_pct", 10.0, 75.0, "higher", False, -65.0),
+    ("2026-02-23", None, "*", "sla_attainment_pct", 86.0, 85.0, "higher", True, 1.0),
+    (
+        "2026-02-23",
+        None,
+        "*",
+        "first_response_time_median_business_minutes",
+        30.0,
+        60.0,
+        "lower",
+        True,
+        -30.0,
+    ),
+    ("2026-02-23", "t1", "Tier 1", "csat_pct", 10.0, 75.0, "higher", False, -65.0),
 ]
 
 CHANGE_DRIVERS = [

@@ -117,14 +117,18 @@ def test_targets_met_and_missed_with_the_top_drivers_of_each_change(serving):
         ("priority", "normal", -6.0),
         ("channel", "email", -5.0),
     ]
-    # The median first response is explained by the mean's drivers: email 1.5 - 4 = -2.5.
+    # The median first response moved 25 - 30 = -5 minutes; it is explained by the mean's
+    # drivers (email 1.5 - 4 = -2.5, the mean's own change).
     frt = lines["first_response_time_median_business_minutes"]
-    assert frt.change == -2.5
+    assert frt.change == -5.0
     assert [(d.segment, d.mix_effect, d.rate_effect) for d in frt.drivers] == [("email", 1.5, -4.0)]
-    # CSAT has no driver rows this week (only the week before's).
-    assert (lines["csat_pct"].change, lines["csat_pct"].drivers) == (None, ())
+    # CSAT moved 90 - 10 = +80 and has no driver rows this week (only the week before's).
+    assert (lines["csat_pct"].change, lines["csat_pct"].drivers) == (80.0, ())
+    # NPS has no figure this week: no change.
+    assert lines["nps"].change is None
     # Team rows with a figure: Tier 1 SLA 70 (missed), Chat SLA 95 (met), Tier 1 CSAT 60
-    # (missed); Chat NPS has none. 1 of 3 met; misses by KPI, largest gap first.
+    # (missed); Chat NPS has none (Tier 1's CSAT of the week before is not this week's).
+    # 1 of 3 met; misses by KPI, largest gap first.
     assert (met, measured) == (1, 3)
     assert [(m.team, m.label, m.gap) for m in misses] == [
         ("Tier 1", "CSAT", -15.0),
