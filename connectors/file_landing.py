@@ -20,7 +20,6 @@ rows. Files are never removed from the lake; a file deleted from the folder keep
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +35,7 @@ from connectors.lake import (
     day_dir,
     landed_days,
     rejected_dir,
-    temp_name,
+    write_atomically,
 )
 from connectors.schemas import META_FIELDS, REJECTED_SCHEMA, TS
 from connectors.shifts import ACTIVITIES, FILES, SOURCE, FileVersion, parse_csv
@@ -99,7 +98,7 @@ def write_placeholders(lake: Path) -> None:
     for (source, stream), schema in FILE_STREAMS.items():
         folder = day_dir(lake, source, stream, EMPTY_DAY)
         if not (folder / EMPTY_FILE).exists():
-            _write(folder, EMPTY_FILE, schema.empty_table())
+            write_atomically(folder, EMPTY_FILE, schema.empty_table())
 
 
 def latest_versions(lake: Path) -> dict[str, LandedVersion]:
@@ -164,7 +163,7 @@ def land_files(
             }
             for row in parsed.rows
         ]
-        _write(
+        write_atomically(
             day_dir(lake, SOURCE, ACTIVITIES, day),
             batch_name(batch_id),
             pa.Table.from_pylist(rows, schema=ACTIVITIES_SCHEMA),
@@ -180,7 +179,7 @@ def land_files(
                 }
                 for r in parsed.rejected
             ]
-            _write(
+            write_atomically(
                 rejected_dir(lake, SOURCE, ACTIVITIES, day),
                 batch_name(batch_id),
                 pa.Table.from_pylist(rejects, schema=REJECTED_SCHEMA),
@@ -195,7 +194,7 @@ def land_files(
         }
         record = {**version, "_raw": json.dumps(version, default=str), **batch}
         # Last: the record says the version is landed only once its rows are.
-        _write(
+        write_atomically(
             day_dir(lake, SOURCE, FILES, day),
             batch_name(batch_id),
             pa.Table.from_pylist([record], schema=FILES_SCHEMA),
@@ -219,15 +218,3 @@ def _row_text(values: dict[str, str]) -> str:
 def _batch_id(name: str, sha256: str, extracted_at: datetime) -> str:
     digest = hashlib.sha256(f"{SOURCE}/{name}/{sha256}".encode()).hexdigest()[:16]
     return f"{extracted_at:%Y%m%dT%H%M%S}Z-{digest}"
-
-
-def _write(directory: Path, name: str, table: pa.Table) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    final = directory / name
-    temporary = directory / temp_name(name)
-    try:
-        pq.write_table(table, temporary)
-        os.replace(temporary, final)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return final

@@ -4,12 +4,16 @@ The layout itself is documented in docs/landing.md ("Layout"); this module is it
 in code. A stream's day is a folder ``date=YYYY-MM-DD`` holding one ``<batch_id>.parquet``;
 the placeholder day 1970-01-01 holds the stream's zero-row ``_empty.parquet``; records that
 could not be typed sit under ``_rejected/<source>__<stream>/``, the manifest of landed windows
-under ``_windows/``. A file is written under a hidden temporary name and renamed when complete.
-Paths only: nothing here reads or writes a file's contents.
+under ``_windows/``. A file is written under a hidden temporary name and renamed when complete
+(``write_atomically``, the one place that writes a landed file); everything else here is paths.
 """
 
+import os
 from datetime import date
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 EMPTY_DAY = date(1970, 1, 1)  # the placeholder day: holds only EMPTY_FILE
 EMPTY_FILE = "_empty.parquet"  # zero rows with the full schema, so a glob never comes up empty
@@ -85,6 +89,20 @@ def batch_name(batch_id: str) -> str:
 def temp_name(name: str) -> str:
     """The hidden name a file is written under before it is renamed to ``name``."""
     return f".{name}.tmp"
+
+
+def write_atomically(directory: Path, name: str, table: pa.Table) -> Path:
+    """Write a Parquet file under a hidden temporary name and rename it into place, so no
+    reader (dbt's globs skip hidden files) ever sees it half-written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / name
+    temporary = directory / temp_name(name)
+    try:
+        pq.write_table(table, temporary)
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return final
 
 
 def is_temp(path: Path) -> bool:

@@ -14,7 +14,6 @@ window, and a quiet day has no row that could carry its window.
 import gc
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,8 +40,8 @@ from connectors.lake import (
     landed_days,
     manifest_dir,
     rejected_dir,
-    temp_name,
     window_file,
+    write_atomically,
 )
 from connectors.schemas import (
     EVENT_STREAMS,
@@ -269,9 +268,7 @@ class LandingWriter:
         window_start, window_end, batch_id, rows, rejected and extracted_at."""
         path = self.window_path(source, stream, day)
         row = {"source": source, "stream": stream, "day": day, **window}
-        self._write_atomically(
-            path.parent, path.name, pa.Table.from_pylist([row], schema=WINDOWS_SCHEMA)
-        )
+        write_atomically(path.parent, path.name, pa.Table.from_pylist([row], schema=WINDOWS_SCHEMA))
 
     def record_missing_windows(self) -> int:
         """Record the window of every landed event-stream day the manifest lacks; how many.
@@ -325,7 +322,7 @@ class LandingWriter:
         )
         for directory, schema in placeholders:
             if not (directory / EMPTY_FILE).exists():
-                self._write_atomically(directory, EMPTY_FILE, schema.empty_table())
+                write_atomically(directory, EMPTY_FILE, schema.empty_table())
         self.record_missing_windows()
 
     def reference_start(self, source: str, stream: str, day: date) -> datetime | None:
@@ -380,21 +377,9 @@ class LandingWriter:
 
     def _replace_day(self, directory: Path, batch_id: str, table: pa.Table) -> Path:
         """Rename the new file into place first, then remove the day's older files."""
-        path = self._write_atomically(directory, batch_name(batch_id), table)
+        path = write_atomically(directory, batch_name(batch_id), table)
         self._remove_other_files(directory, keep=path.name)
         return path
-
-    @staticmethod
-    def _write_atomically(directory: Path, name: str, table: pa.Table) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
-        final = directory / name
-        temporary = directory / temp_name(name)
-        try:
-            pq.write_table(table, temporary)
-            os.replace(temporary, final)
-        finally:
-            temporary.unlink(missing_ok=True)
-        return final
 
     @staticmethod
     def _remove_other_files(directory: Path, keep: str | None) -> None:

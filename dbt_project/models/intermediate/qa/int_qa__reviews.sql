@@ -19,36 +19,31 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
+-- Each review's two people, reviewee and reviewer, matched alike.
+people as (
+    select review_id, source_type, 'reviewee' as person_role, reviewee_email as email
+    from reviews
+    union all
+    select review_id, source_type, 'reviewer' as person_role, reviewer_email as email
+    from reviews
+),
+
 -- The agent of the review's own help desk first; among other help desks, by name, so the
 -- match is the same on every build.
 person_matches as (
     select
-        reviews.review_id,
-        'reviewee' as person_role,
+        people.review_id,
+        people.person_role,
         agent_emails.agent_key,
         row_number() over (
-            partition by reviews.review_id
+            partition by people.review_id, people.person_role
             order by
-                case when agent_emails.source = reviews.source_type then 0 else 1 end,
+                case when agent_emails.source = people.source_type then 0 else 1 end,
                 agent_emails.source
         ) as match_rank
-    from reviews
+    from people
     inner join agent_emails
-        on reviews.reviewee_email = agent_emails.email
-    union all
-    select
-        reviews.review_id,
-        'reviewer' as person_role,
-        agent_emails.agent_key,
-        row_number() over (
-            partition by reviews.review_id
-            order by
-                case when agent_emails.source = reviews.source_type then 0 else 1 end,
-                agent_emails.source
-        ) as match_rank
-    from reviews
-    inner join agent_emails
-        on reviews.reviewer_email = agent_emails.email
+        on people.email = agent_emails.email
 ),
 
 critical_failures as (
