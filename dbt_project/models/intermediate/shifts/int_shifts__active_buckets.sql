@@ -47,15 +47,31 @@ buckets as (
     where actions.acted_at is not null
 ),
 
+-- Each work segment under every day it touches, so a bucket is compared with its own day's
+-- segments only (an equality join), not with every segment of the person's history. A
+-- segment overlapping a bucket of day D starts before D ends and ends after D begins, so D is
+-- among the days from its start's to its end's.
+work_segment_days as (
+    select
+        agent_key,
+        segment_start,
+        segment_end,
+        unnest(generate_series(
+            date_trunc('day', segment_start), date_trunc('day', segment_end), interval 1 day
+        )) as segment_day
+    from work_segments
+),
+
 in_shift as (
     select distinct
         buckets.agent_key,
         buckets.bucket_start
     from buckets
-    inner join work_segments
-        on buckets.agent_key = work_segments.agent_key
-        and work_segments.segment_start < buckets.bucket_start + interval 15 minute
-        and work_segments.segment_end > buckets.bucket_start
+    inner join work_segment_days
+        on buckets.agent_key = work_segment_days.agent_key
+        and date_trunc('day', buckets.bucket_start) = work_segment_days.segment_day
+        and work_segment_days.segment_start < buckets.bucket_start + interval 15 minute
+        and work_segment_days.segment_end > buckets.bucket_start
 ),
 
 final as (
