@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from pipelines.settings import KNOWN_SOURCES, Settings, SettingsError
 
@@ -343,7 +344,7 @@ def cmd_simulate_api(args: argparse.Namespace) -> int:
         chats_per_day=args.chats_per_day or base.chats_per_day,
         agents=args.agents or base.agents,
     )
-    serve_forever(config, args.host, args.port)
+    serve_forever(config, args.host, args.port, shifts_dir=args.shifts_dir)
     return 0
 
 
@@ -418,6 +419,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--tickets-per-day", type=float, default=None, help="mean tickets per day")
     sim.add_argument("--chats-per-day", type=float, default=None, help="mean chats per day")
     sim.add_argument("--agents", type=int, default=None, help="number of human agents")
+    sim.add_argument(
+        "--shifts-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write the simulated workforce tool's weekly roster CSV files of the last 90 "
+        "days into DIR and print CSOPS_SHIFTS_DIR for the shifts source",
+    )
     sim.set_defaults(func=cmd_simulate_api)
     return parser
 

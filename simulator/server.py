@@ -13,13 +13,17 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
+from connectors.shifts import SHIFTS_DIR_ENV
 from simulator import api
 from simulator.org import SimConfig, SupportOrg
+from simulator.shifts import write_shift_files
 
 
 @dataclass(frozen=True)
@@ -214,12 +218,28 @@ def _make_handler(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve_forever(config: SimConfig, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Serve a simulated org until Ctrl-C, printing the base URL and the env lines."""
+# The days of rosters `serve_forever` writes: as many as `csops demo` lands.
+ROSTER_DAYS = 90
+
+
+def serve_forever(
+    config: SimConfig, host: str = "127.0.0.1", port: int = 8080, shifts_dir: Path | None = None
+) -> None:
+    """Serve a simulated org until Ctrl-C, printing the base URL and the env lines. With
+    `shifts_dir`, the org's workforce tool first writes its weekly rosters of the last
+    ROSTER_DAYS days there (the shifts source reads a folder, not an API)."""
     server = SimulatorServer(SupportOrg(config), host=host, port=port)
+    env = server.env()
+    if shifts_dir is not None:
+        last = server.org.now.date() - timedelta(days=1)
+        files = write_shift_files(
+            server.org, shifts_dir, last - timedelta(days=ROSTER_DAYS - 1), last
+        )
+        print(f"wrote {len(files)} weekly roster file(s) into {shifts_dir}")
+        env[SHIFTS_DIR_ENV] = str(shifts_dir.resolve())
     print(f"csops simulator serving at {server.base_url} (as of {server.org.now.isoformat()})")
-    for name, value in server.env().items():
-        print(f"{name}={value}")
+    for name, value in env.items():
+        print(f"{name}={value}", flush=True)
     server.start()
     try:
         threading.Event().wait()

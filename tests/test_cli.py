@@ -118,3 +118,42 @@ def test_a_program_holding_the_warehouse_is_named_before_anything_runs(
     assert f"PID {holder.pid}" in out  # DuckDB names the process holding the lock
     assert str(tmp_path / "serving") in out and "docs/bi.md" in out
     assert not (tmp_path / "lake" / "zendesk").exists(), "nothing was landed"
+
+
+def test_simulate_api_writes_the_rosters_and_prints_the_shift_folder(tmp_path):
+    """`csops simulate-api --shifts-dir` writes the simulated workforce tool's weekly rosters,
+    then prints the variable that points the shifts source at them beside the API's."""
+    folder = tmp_path / "rosters"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "simulate-api", "--port", "0"]
+        + ["--shifts-dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        while not any(line.startswith("CSOPS_SHIFTS_DIR=") for line in lines):
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            lines.append(line.strip())
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
+    assert f"CSOPS_SHIFTS_DIR={folder.resolve()}" in lines
+    files = sorted(folder.glob("*.csv"))
+    # 90 days touch 13 or 14 ISO weeks: one file each, every one a roster with rows.
+    assert 13 <= len(files) <= 14
+    assert f"wrote {len(files)} weekly roster file(s) into {folder}" in lines
+    for path in files:
+        header, *rows = path.read_text().splitlines()
+        assert (
+            header.replace(" ", "").lower().split(",")
+            == [
+                "agent_email",
+                "start",
+                "end",
+                "activity_type",
+            ]
+            and rows
+        ), path.name
