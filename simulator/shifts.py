@@ -3,8 +3,8 @@
 Shaped like the exports of the rostering tools (one row per activity: ``agent_email, start,
 end, activity_type``, local times with their UTC offset). Each team works its schedule's
 opening hours in early and late shifts, with a lunch and a short break; a Saturday rotation
-covers weekends (every team) and a night rotation (22:00-06:00 local) covers the escalation
-team; time off (PTO, sick days) sits on top of the rostered shift, as the tools show it; a
+covers weekends (every team; the agent on it takes that week's Monday off) and a night
+rotation (22:00-06:00 local) covers the escalation team; time off (PTO, sick days) sits on top of the rostered shift, as the tools show it; a
 weekly training is neither work nor a break. A few agents are overworked: some on long
 days, some without a day off for two weeks. A week's file depends on the seed and the week
 only, so writing it again gives the same bytes.
@@ -76,6 +76,9 @@ def agent_week(
     no_days_off = agent.index % 11 == 7 and week_no % 4 in (0, 1)
     night_rotation = agent.team.name == ESCALATION_TEAM and week_no % len(teammates) == seat
     saturday_rotation = week_no % len(teammates) == seat
+    # The Saturday is worked instead of the week's Monday (but not by an agent given no day
+    # off), so the rotation alone overworks no one.
+    monday_off = saturday_rotation and not no_days_off
     late = (week_no + seat) % 2 == 1
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -90,7 +93,9 @@ def agent_week(
             start = datetime.combine(day, time(22), tzinfo=zone)
             yield start, start + timedelta(hours=8), "Phone"
             continue
-        works_today = bool(windows) and sunday_based in agent.shift_days
+        works_today = (
+            bool(windows) and sunday_based in agent.shift_days and not (monday_off and offset == 0)
+        )
         if not works_today:
             if offset >= 5 and (saturday_rotation and offset == 5 or no_days_off):
                 start = datetime.combine(day, time(10), tzinfo=zone)

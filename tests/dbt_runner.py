@@ -40,6 +40,7 @@ INCREMENTAL_MODELS = {
     "fct_contacts",
     "int_agents__activities",
     "int_agents__contact_assignments",
+    "int_shifts__contact_action_buckets",
     "int_business_hours__ticket_schedules",
     "int_business_hours__conversation_schedules",
     "int_feedback__csat_ratings",

@@ -233,11 +233,20 @@ def test_the_simulated_rosters_rotate_weekends_and_nights_and_overwork_a_few(tmp
             local = start.astimezone(agent.team.schedule.zone)
             night += local.hour >= 22
             weekend += local.isoweekday() >= 6
-            if kind not in ("Lunch", "Break", "Training", "PTO", "Sick"):
-                hours[agent.index] = hours.get(agent.index, 0) + (end - start) / timedelta(hours=1)
+            # Net work: work activities less the lunch and break inside them (time off and
+            # training are counted as work here: they change no agent's count below).
+            sign = {"Lunch": -1, "Break": -1, "Training": 0, "PTO": 0, "Sick": 0}.get(kind, 1)
+            hours[agent.index] = hours.get(agent.index, 0) + sign * (end - start) / timedelta(
+                hours=1
+            )
     assert {"Lunch", "Break", "Training", "PTO"} <= kinds
     assert night > 0 and weekend > 0
-    # Long days (10.5 h rostered, 10 h of work after lunch) put a few agents above 40 hours.
+    # A few agents, not most, work more than 40 hours: long days are 5 x (10.5 - 0.5 lunch -
+    # 0.25 break) = 48.75 h, and a week without a day off 5 x 7.75 + 2 x 6 = 50.75 h, while a
+    # usual week is 5 x (8.5 - 0.75) = 38.75 h and a Saturday on rotation, with its Monday off,
+    # 4 x 7.75 + 6 = 37 h.
+    over = [index for index, total in hours.items() if total > 40]
+    assert 0 < len(over) <= len(org.directory.agents) // 4, (len(over), len(hours))
     assert any(total > 45 for total in hours.values())
 
 

@@ -2,14 +2,11 @@
 -- one row per person and 15-minute UTC bucket holding at least one of their actions: a
 -- Zendesk comment (public or private) or status change they made, or an Intercom
 -- conversation part they wrote as a teammate (admin; bots' parts are not a person's). Actions
--- in either tool count for the person (int_shifts__agents). A bucket counts on the local date
+-- in either tool count for the person (int_shifts__agents). The buckets of each contact come
+-- from int_shifts__contact_action_buckets, kept incrementally. A bucket counts on the local date
 -- of its start, and is outside shift when it overlaps none of the person's scheduled work.
-with audit_events as (
-    select * from {{ ref('stg_zendesk__ticket_audit_events') }}
-),
-
-conversation_parts as (
-    select * from {{ ref('stg_intercom__conversation_parts') }}
+with contact_actions as (
+    select * from {{ ref('int_shifts__contact_action_buckets') }}
 ),
 
 agents as (
@@ -21,30 +18,23 @@ work_segments as (
     where agent_key is not null
 ),
 
-actions as (
-    select
-        {{ csops.source_key('zendesk', 'event_author_id') }} as acting_agent_key,
-        created_at as acted_at
-    from audit_events
-    where event_type = 'Comment'
-        or (event_type = 'Change' and field_name = 'status')
-    union all
-    select
-        {{ csops.source_key('intercom', 'author_id') }} as acting_agent_key,
-        created_at as acted_at
-    from conversation_parts
-    where author_type = 'admin'
+actor_buckets as (
+    select distinct
+        actor_source,
+        actor_id,
+        bucket_start
+    from contact_actions
 ),
 
 buckets as (
     select distinct
         agents.person_agent_key as agent_key,
         agents.time_zone,
-        {{ csops.quarter_hour_bucket('actions.acted_at') }} as bucket_start
-    from actions
+        actor_buckets.bucket_start
+    from actor_buckets
     inner join agents
-        on actions.acting_agent_key = agents.agent_key
-    where actions.acted_at is not null
+        on actor_buckets.actor_source = agents.source
+        and actor_buckets.actor_id = agents.agent_id
 ),
 
 -- Each work segment under every day it touches, so a bucket is compared with its own day's

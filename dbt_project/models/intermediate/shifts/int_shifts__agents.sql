@@ -60,6 +60,7 @@ with_emails as (
     select
         agents.agent_key,
         agents.source,
+        agents.agent_id,
         agents.team_key,
         agent_details.agent_email,
         agent_details.own_time_zone,
@@ -95,6 +96,8 @@ persons as (
 final as (
     select
         people.agent_key,
+        people.source,
+        people.agent_id,
         people.person_agent_key,
         people.agent_email,
         persons.team_key,

@@ -78,6 +78,18 @@ segments as (
     from edges
 ),
 
+-- Each activity under every UTC day it touches, so a segment is compared with the activities
+-- of its own day only (an equality join) instead of every activity of the worker's history:
+-- an activity that covers a segment covers the segment's start, so it touches that day.
+timed_days as (
+    select
+        *,
+        unnest(generate_series(
+            date_trunc('day', start_at), date_trunc('day', end_at), interval 1 day
+        )) as touched_day
+    from timed
+),
+
 covered as (
     select
         segments.worker_id,
@@ -89,8 +101,9 @@ covered as (
         max(timed.agent_key) as agent_key,
         max(timed.time_zone) as time_zone
     from segments
-    inner join timed
+    inner join timed_days as timed
         on segments.worker_id = timed.worker_id
+        and date_trunc('day', segments.segment_start) = timed.touched_day
         and timed.start_at <= segments.segment_start
         and timed.end_at >= segments.segment_end
     where segments.segment_end is not null
