@@ -4,7 +4,8 @@ Shaped like the exports of the rostering tools (one row per activity: ``agent_em
 end, activity_type``, local times with their UTC offset). Each team works its schedule's
 opening hours in early and late shifts, with a lunch and a short break; a Saturday rotation
 covers weekends (every team; the agent on it takes that week's Monday off) and a night
-rotation (22:00-06:00 local) covers the escalation team; time off (PTO, sick days) sits on top of the rostered shift, as the tools show it; a
+rotation (22:00-06:00 local, four nights and the rest of the week off) covers the escalation
+team; time off (PTO, sick days) sits on top of the rostered shift, as the tools show it; a
 weekly training is neither work nor a break. A few agents are overworked: some on long
 days, some without a day off for two weeks. A week's file depends on the seed and the week
 only, so writing it again gives the same bytes.
@@ -89,9 +90,11 @@ def agent_week(
         windows = agent.team.schedule.open_windows(day)
         rng = rng_for(seed, "shift", agent.index, day.isoformat())
         kind = WORK_TYPES[(agent.index + offset) % len(WORK_TYPES)]
-        if night_rotation and offset < 4:
-            start = datetime.combine(day, time(22), tzinfo=zone)
-            yield start, start + timedelta(hours=8), "Phone"
+        if night_rotation:
+            # Four nights, Monday to Thursday, and the rest of that week off.
+            if offset < 4:
+                start = datetime.combine(day, time(22), tzinfo=zone)
+                yield start, start + timedelta(hours=8), "Phone"
             continue
         works_today = (
             bool(windows) and sunday_based in agent.shift_days and not (monday_off and offset == 0)
