@@ -14,14 +14,25 @@ old `marts.duckdb` open keeps reading the old copy (the rename does not touch it
 and the next publish never waits for it; the pipeline's own writes go to the warehouse, which
 no reader of the serving copy touches. docs/bi.md says how BI tools connect.
 
+`marts.duckdb` is not rebuilt from nothing on every publish: the new file starts as a copy of
+the one in place, and each mart whose columns are unchanged gets only its changed rows. A mart's
+rows are grouped by its first column and each group is compared by its row count and the sum of
+its rows' hashes; the groups that differ are deleted and inserted again from the warehouse, and
+the whole mart's count and hash sum must then equal the warehouse's, or it is copied whole. A
+mart that is new, or whose columns changed, is copied whole, and so is everything when there is
+no copy yet or when more than half of the old file is free space (deleted rows left behind). A
+nightly run changes a few percent of the rows: this is a fraction of the copy's cost
+(benchmarks/RESULTS.md). The Parquet files are written whole from the warehouse every time.
+
 This module knows nothing about Dagster: `pipelines/defs/serving/assets.py` decides whether a
 run may publish, and calls `publish`.
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +63,9 @@ class Manifest:
     published_at: datetime
     run_id: str
     row_counts: dict[str, int]
+    # The marts this publish updated in the previous copy instead of copying them whole (known
+    # to the publish only; not stored in the copy).
+    updated_in_place: tuple[str, ...] = field(default=(), compare=False)
 
     def summary(self) -> str:
         as_of = f"{self.as_of:%Y-%m-%d %H:%M} UTC" if self.as_of else "none"
@@ -81,6 +95,7 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> Manifest:
 
     aside_db = serving / f"{ASIDE_PREFIX}{run_id}-{DATABASE_NAME}"
     published_at = datetime.now(UTC).replace(microsecond=0)
+    previous = _start_from_previous(database_path(serving), aside_db)
     with duckdb.connect(str(aside_db)) as con:
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"attach '{_sql_text(warehouse)}' as warehouse (read_only)")
@@ -91,28 +106,43 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> Manifest:
                 "the models have not been built"
             )
         as_of = _as_of(con)
+        copied = _columns(
+            con, con.execute("select current_database()").fetchone()[0], SERVING_SCHEMA
+        )
+        for table in copied.keys() - set(marts):
+            con.execute(f'drop table {SERVING_SCHEMA}."{table}"')  # gone, or the old manifest
+        source = _columns(con, "warehouse", MART_SCHEMA)
         counts: dict[str, int] = {}
+        updated = []
         for mart in marts:
-            con.execute(
-                f'create table {SERVING_SCHEMA}."{mart}" as '
-                f'select * from warehouse.{MART_SCHEMA}."{mart}"'
-            )
+            if previous and copied.get(mart) == source[mart] and _update_changed_rows(con, mart):
+                updated.append(mart)
+            else:
+                con.execute(f'drop table if exists {SERVING_SCHEMA}."{mart}"')
+                con.execute(
+                    f'create table {SERVING_SCHEMA}."{mart}" as '
+                    f'select * from warehouse.{MART_SCHEMA}."{mart}"'
+                )
             (counts[mart],) = con.execute(
                 f'select count(*) from {SERVING_SCHEMA}."{mart}"'
             ).fetchone()
         _copy_descriptions(con)
-        manifest = Manifest(as_of, published_at, run_id, counts)
+        manifest = Manifest(as_of, published_at, run_id, counts, tuple(updated))
         _write_manifest_table(con, manifest)
-        con.execute("detach warehouse")
+        # The marts' Parquet files from the warehouse (the copy's updated marts hold the same
+        # rows, not in the same order), the manifest's from the copy.
+        relations = {mart: f'warehouse.{MART_SCHEMA}."{mart}"' for mart in marts}
+        relations[MANIFEST_TABLE] = f"{SERVING_SCHEMA}.{MANIFEST_TABLE}"
         aside_parquet = []
-        for table in [*marts, MANIFEST_TABLE]:
+        for table, relation in relations.items():
             aside = parquet / f"{ASIDE_PREFIX}{run_id}-{table}.parquet"
             con.execute(
-                f"copy {SERVING_SCHEMA}.\"{table}\" to '{_sql_text(aside)}' "
+                f"copy {relation} to '{_sql_text(aside)}' "
                 f"(format parquet, compression zstd, kv_metadata "
                 f"{{csops_run_id: '{_sql_text(run_id)}', csops_as_of: '{_iso(as_of)}'}})"
             )
             aside_parquet.append((aside, parquet / f"{table}.parquet"))
+        con.execute("detach warehouse")
         con.execute("checkpoint")
     # Everything is on disk: now the renames, one after another, each atomic.
     for aside, final in aside_parquet:
@@ -123,6 +153,80 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> Manifest:
         if stale.name not in keep:
             stale.unlink()  # a mart that no longer exists must not be read as current
     return manifest
+
+
+def _start_from_previous(previous: Path, aside: Path) -> bool:
+    """Copy the serving database in place to `aside`, to be updated there; False (and nothing
+    aside) when there is none, or it cannot be opened, or more than half of it is free space."""
+    if not previous.exists():
+        return False
+    shutil.copyfile(previous, aside)
+    try:
+        with duckdb.connect(str(aside)) as con:
+            (used, free), *_ = con.execute(
+                "select used_blocks, free_blocks from pragma_database_size() "
+                "where database_name = current_database()"
+            ).fetchall()
+    except duckdb.Error:
+        used, free = 0, 1  # unreadable: start afresh
+    if free > used:
+        aside.unlink()
+        return False
+    return True
+
+
+def _columns(
+    con: duckdb.DuckDBPyConnection, database: str, schema: str
+) -> dict[str, list[tuple[str, str]]]:
+    """Every table of the schema with its columns (name and type) in order."""
+    rows = con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = ? order by table_name, column_index",
+        [database, schema],
+    ).fetchall()
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, []).append((column, data_type))
+    return tables
+
+
+def _update_changed_rows(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
+    """Bring the copied mart level with the warehouse's by replacing the groups of rows (by its
+    first column) whose count or hash sum differs; True when the whole mart then has the
+    warehouse's row count and hash sum, False when it must be copied whole."""
+    (key,) = con.execute(
+        "select column_name from duckdb_columns() where database_name = 'warehouse' "
+        "and schema_name = ? and table_name = ? order by column_index limit 1",
+        [MART_SCHEMA, mart],
+    ).fetchone()
+    copy, source = f'{SERVING_SCHEMA}."{mart}"', f'warehouse.{MART_SCHEMA}."{mart}"'
+    column = f'"{key}"'
+    con.execute(
+        f"""
+        create or replace temp table csops_changed_groups as
+        with copied as (
+            select {column} as k, count(*) as n, sum(hash(t)) as h from {copy} as t group by 1
+        ),
+        current as (
+            select {column} as k, count(*) as n, sum(hash(t)) as h from {source} as t group by 1
+        )
+        select coalesce(current.k, copied.k) as k
+        from current
+        full outer join copied on current.k is not distinct from copied.k
+        where current.n is distinct from copied.n or current.h is distinct from copied.h
+        """
+    )
+    changed = (
+        f"({column} in (select k from csops_changed_groups) or ({column} is null "
+        "and exists (select 1 from csops_changed_groups where k is null)))"
+    )
+    con.execute(f"delete from {copy} where {changed}")
+    con.execute(f"insert into {copy} select * from {source} where {changed}")
+    con.execute("drop table csops_changed_groups")
+    whole = "select count(*), sum(hash(t)) from {} as t"
+    return (
+        con.execute(whole.format(copy)).fetchone() == con.execute(whole.format(source)).fetchone()
+    )
 
 
 def read_manifest(serving: Path) -> Manifest | None:

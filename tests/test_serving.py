@@ -91,6 +91,60 @@ def test_a_republish_replaces_the_copy_and_drops_marts_that_are_gone(warehouse, 
     assert read_manifest(serving).run_id == "run-2"
 
 
+def _rows(database: Path, table: str, catalog: str = "marts") -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        return sorted(
+            con.execute(f"select * from {catalog}.{table}").fetchall(), key=lambda row: repr(row)
+        )
+
+
+def test_a_republish_updates_the_changed_rows_in_place_and_equals_a_copy_from_scratch(
+    warehouse, tmp_path
+):
+    serving = tmp_path / "serving"
+    first = publish(warehouse, serving, "run-1")
+    assert first.updated_in_place == ()  # nothing to start from: every mart copied whole
+    with duckdb.connect(str(warehouse)) as con:
+        # fct_contacts: one row changed, one gone, one new, and one under a null first column
+        # (a group of its own, compared like any other).
+        con.execute(
+            "update marts.fct_contacts set created_date = '2026-03-01' where contact_key = 'c1'"
+        )
+        con.execute("delete from marts.fct_contacts where contact_key = 'c2'")
+        con.execute("insert into marts.fct_contacts values ('c-new', '2026-03-08', 5.0)")
+        con.execute("insert into marts.fct_contacts values (null, '2026-03-08', 7.5)")
+        # kpi_backlog_daily: a new column, so its rows cannot be compared: copied whole.
+        con.execute("alter table marts.kpi_backlog_daily add column note varchar default 'x'")
+    second = publish(warehouse, serving, "run-2")
+    fresh = publish(warehouse, tmp_path / "fresh", "run-2")
+
+    assert "fct_contacts" in second.updated_in_place
+    assert "kpi_support_daily" in second.updated_in_place  # unchanged: nothing replaced
+    assert "kpi_backlog_daily" not in second.updated_in_place
+    assert fresh.updated_in_place == ()
+    assert second.row_counts == fresh.row_counts
+    for mart in second.row_counts:
+        expected = _rows(warehouse, mart)
+        assert _rows(serving / "marts.duckdb", mart, "main") == expected, mart
+        assert _rows(tmp_path / "fresh" / "marts.duckdb", mart, "main") == expected, mart
+    assert sorted(
+        c for c, *_ in _rows(serving / "marts.duckdb", "fct_contacts", "main") if c is not None
+    ) == ["c-new", "c0", "c1", "c3", "c4", "c5", "c6", "c7", "c8"]
+    assert read_manifest(serving).run_id == "run-2"
+
+
+def test_a_copy_that_cannot_be_opened_is_replaced_by_a_copy_from_scratch(warehouse, tmp_path):
+    serving = tmp_path / "serving"
+    publish(warehouse, serving, "run-1")
+    (serving / "marts.duckdb").write_bytes(b"not a database")
+    manifest = publish(warehouse, serving, "run-2")
+    assert manifest.updated_in_place == ()
+    assert _rows(serving / "marts.duckdb", "fct_contacts", "main") == _rows(
+        warehouse, "fct_contacts"
+    )
+
+
 # A BI client in its own process: opens the copy read-only, answers, and keeps it open
 # until told to read again.
 READER = textwrap.dedent(
