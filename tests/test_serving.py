@@ -285,6 +285,9 @@ def test_a_run_whose_checks_passed_publishes(serving_env):
     manifest = read_manifest(serving_env)
     assert manifest.run_id == result.run_id
     assert manifest.row_counts["fct_contacts"] == 10
+    # The copy published before the run was there: every mart took only its changes.
+    (published,) = result.asset_materializations_for_node(serving_marts.op.name)
+    assert published.metadata["marts_updated_in_place"].value == len(MARTS)
 
 
 def test_a_failed_error_check_stops_the_publish_and_leaves_the_copy_as_it_was(serving_env):

@@ -81,6 +81,9 @@ def serving_marts(
             "published_at": manifest.published_at.isoformat(),
             "path": dg.MetadataValue.path(str(serving)),
             "marts": len(manifest.row_counts),
+            # How many marts took only their changed rows into the copy of the previous file;
+            # the others were copied whole (pipelines/serving.py).
+            "marts_updated_in_place": len(manifest.updated_in_place),
             "rows": dg.MetadataValue.json(manifest.row_counts),
         }
     )
