@@ -205,10 +205,12 @@ def _update_changed_rows(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
         f"""
         create or replace temp table csops_changed_groups as
         with copied as (
-            select {column} as k, count(*) as n, sum(hash(t)) as h from {copy} as t group by 1
+            select {column} as k, count(*) as n, sum(hash(csops_row)) as h
+            from {copy} as csops_row group by 1
         ),
         current as (
-            select {column} as k, count(*) as n, sum(hash(t)) as h from {source} as t group by 1
+            select {column} as k, count(*) as n, sum(hash(csops_row)) as h
+            from {source} as csops_row group by 1
         )
         select coalesce(current.k, copied.k) as k
         from current
@@ -223,7 +225,8 @@ def _update_changed_rows(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
     con.execute(f"delete from {copy} where {changed}")
     con.execute(f"insert into {copy} select * from {source} where {changed}")
     con.execute("drop table csops_changed_groups")
-    whole = "select count(*), sum(hash(t)) from {} as t"
+    # The whole row is hashed by the alias: a column of that name would shadow it.
+    whole = "select count(*), sum(hash(csops_row)) from {} as csops_row"
     return (
         con.execute(whole.format(copy)).fetchone() == con.execute(whole.format(source)).fetchone()
     )
