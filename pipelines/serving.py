@@ -115,7 +115,12 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> Manifest:
         counts: dict[str, int] = {}
         updated = []
         for mart in marts:
-            if previous and copied.get(mart) == source[mart] and _update_changed_rows(con, mart):
+            columns = source[mart]
+            if (
+                previous
+                and copied.get(mart) == columns
+                and _update_changed_rows(con, mart, key=columns[0][0])
+            ):
                 updated.append(mart)
             else:
                 con.execute(f'drop table if exists {SERVING_SCHEMA}."{mart}"')
@@ -190,15 +195,10 @@ def _columns(
     return tables
 
 
-def _update_changed_rows(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
-    """Bring the copied mart level with the warehouse's by replacing the groups of rows (by its
-    first column) whose count or hash sum differs; True when the whole mart then has the
-    warehouse's row count and hash sum, False when it must be copied whole."""
-    (key,) = con.execute(
-        "select column_name from duckdb_columns() where database_name = 'warehouse' "
-        "and schema_name = ? and table_name = ? order by column_index limit 1",
-        [MART_SCHEMA, mart],
-    ).fetchone()
+def _update_changed_rows(con: duckdb.DuckDBPyConnection, mart: str, key: str) -> bool:
+    """Bring the copied mart level with the warehouse's by replacing the groups of rows (by
+    `key`, its first column) whose count or hash sum differs; True when the whole mart then has
+    the warehouse's row count and hash sum, False when it must be copied whole."""
     copy, source = f'{SERVING_SCHEMA}."{mart}"', f'warehouse.{MART_SCHEMA}."{mart}"'
     column = f'"{key}"'
     con.execute(

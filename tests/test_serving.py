@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 from serving_fixtures import AS_OF, fingerprint, make_warehouse
+from warehouse_snapshot import query
 
 from pipelines.defs.resources import CsopsSettings
 from pipelines.defs.serving.assets import serving_marts
@@ -92,11 +93,7 @@ def test_a_republish_replaces_the_copy_and_drops_marts_that_are_gone(warehouse, 
 
 
 def _rows(database: Path, table: str, catalog: str = "marts") -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        con.execute("set TimeZone = 'UTC'")
-        return sorted(
-            con.execute(f"select * from {catalog}.{table}").fetchall(), key=lambda row: repr(row)
-        )
+    return sorted(query(database, f"select * from {catalog}.{table}"), key=repr)
 
 
 def test_a_republish_updates_the_changed_rows_in_place_and_equals_a_copy_from_scratch(
