@@ -5,8 +5,10 @@ docs/kpis.md (the arithmetic is in the comments), never copied from the models' 
 once for the module: a build costs about ten seconds.
 """
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -280,3 +282,24 @@ def test_datetime_columns_are_utc_instants(warehouse):
     created = by_ticket(warehouse, "created_at")[101]
     assert isinstance(created, datetime)
     assert created == at("2024-03-04 09:00")
+
+
+def test_a_model_s_not_null_test_names_each_column_with_nulls_and_how_many(warehouse, tmp_path):
+    """not_null_fct_tickets, as dbt compiled it for the build above, run on a copy of the
+    warehouse in which two tickets lost their ticket_id and one its created_at."""
+    [(path,)] = warehouse.execute(
+        "select path from duckdb_databases() where database_name = 'warehouse'"
+    ).fetchall()
+    [compiled] = (Path(path).parent / "target" / "compiled").rglob("not_null_fct_tickets.sql")
+    sql = compiled.read_text()
+    # The same SQL finds nothing on the warehouse as built (the build passed).
+    assert warehouse.execute(sql).fetchall() == []
+    copy = tmp_path / "warehouse.duckdb"  # same file name: the compiled SQL says "warehouse"
+    shutil.copyfile(path, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            "update marts.fct_tickets set ticket_id = null where ticket_id in (101, 102)"
+        )
+        connection.execute("update marts.fct_tickets set created_at = null where ticket_id = 104")
+        # ticket_id: 101 and 102 = 2 null rows; created_at: 104 = 1; ticket_key: none.
+        assert sorted(connection.execute(sql).fetchall()) == [("created_at", 1), ("ticket_id", 2)]

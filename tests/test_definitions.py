@@ -232,8 +232,9 @@ def test_every_asset_has_an_owner_a_named_group_and_every_check_says_what_it_che
     assert [s.key.to_user_string() for s in specs if not (s.description or "").strip()] == []
     # A dbt generic test says in words what it checks, and what its failure does.
     by_name = {s.name: s.description for s in specs}
-    assert by_name["not_null_fct_tickets_ticket_key"] == (
-        "dbt test not_null: every row has a value in `ticket_key`. "
+    assert by_name["not_null_fct_tickets"] == (
+        "dbt test not_null_columns: every row has a value in each of `ticket_key`, "
+        "`ticket_id`, `created_at`. "
         "A failure stops the run before anything is published."
     )
     # Every singular dbt test is a check of the mart it names (none is logged as a bare

@@ -60,6 +60,7 @@ class CsopsTranslator(DagsterDbtTranslator):
 
 GENERIC_TESTS = {
     "not_null": "every row has a value in `{column}`",
+    "not_null_columns": "every row has a value in each of {columns}",
     "unique": "no two rows share a `{column}`",
     "unique_since_last_pass": (
         "no two rows share a `{column}` (read over the rows written since the test last passed)"
