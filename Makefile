@@ -17,7 +17,7 @@ $(UV):
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every
 # dbt and Dagster process would otherwise recompile its imports, about 6 s per dbt call.
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --extra dev --compile-bytecode --python $(PYTHON)
+	$(UV) sync --frozen --extra dev --extra engines --compile-bytecode --python $(PYTHON)
 	touch $@
 
 setup: $(VENV)/.synced
