@@ -94,7 +94,7 @@ class FileLandingSummary:
 
 
 def write_placeholders(lake: Path) -> None:
-    """Give each file stream its zero-row ``_empty.parquet`` (dbt reads an empty table)."""
+    """Give each file stream its zero-row ``empty.parquet`` (dbt reads an empty table)."""
     for (source, stream), schema in FILE_STREAMS.items():
         folder = day_dir(lake, source, stream, EMPTY_DAY)
         if not (folder / EMPTY_FILE).exists():

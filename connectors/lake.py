@@ -2,7 +2,7 @@
 
 The layout itself is documented in docs/landing.md ("Layout"); this module is its one spelling
 in code. A stream's day is a folder ``date=YYYY-MM-DD`` holding one ``<batch_id>.parquet``;
-the placeholder day 1970-01-01 holds the stream's zero-row ``_empty.parquet``; records that
+the placeholder day 1970-01-01 holds the stream's zero-row ``empty.parquet``; records that
 could not be typed sit under ``_rejected/<source>__<stream>/``, the manifest of landed windows
 under ``_windows/``. A file is written under a hidden temporary name and renamed when complete
 (``write_atomically``, the one place that writes a landed file); everything else here is paths.
@@ -16,7 +16,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 EMPTY_DAY = date(1970, 1, 1)  # the placeholder day: holds only EMPTY_FILE
-EMPTY_FILE = "_empty.parquet"  # zero rows with the full schema, so a glob never comes up empty
+# Zero rows with the full schema, so a glob never comes up empty. Its name starts with no
+# underscore: Spark skips such files as hidden, and could not read the stream's schema
+# (a lake landed before kept its ``_empty.parquet`` too, which DuckDB reads as zero rows).
+EMPTY_FILE = "empty.parquet"
 WINDOWS_DIR = "_windows"  # the manifest of landed windows
 REJECTED_DIR = "_rejected"  # records that could not be typed, with the reason
 DAY_PREFIX = "date="
@@ -114,7 +117,11 @@ def batch_files(folder: Path) -> list[Path]:
     """The batch files of a day's folder, by name: not the placeholder, not hidden files."""
     if not folder.is_dir():
         return []
-    return [p for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(("_", "."))]
+    return [
+        p
+        for p in sorted(folder.glob("*.parquet"))
+        if p.name != EMPTY_FILE and not p.name.startswith(("_", "."))
+    ]
 
 
 def _days(folder: Path) -> list[date]:

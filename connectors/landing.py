@@ -311,7 +311,7 @@ class LandingWriter:
 
     def ensure_streams(self) -> None:
         """Give every stream, and the manifest of landed windows, its zero-row
-        ``_empty.parquet`` so readers never hit a missing glob; record the windows the
+        ``empty.parquet`` so readers never hit a missing glob; record the windows the
         manifest lacks (``record_missing_windows``)."""
         placeholders = [
             (day_dir(self.lake, s, t, EMPTY_DAY), spec.schema) for (s, t), spec in STREAMS.items()

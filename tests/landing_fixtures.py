@@ -1,7 +1,7 @@
 """Tiny hand-made landing zone for the dbt model tests.
 
 Writes Parquet files exactly as docs/landing.md lays them out (same paths, columns and Arrow
-types, a zero-row ``_empty.parquet`` for every stream), so the dbt sources read these files the
+types, a zero-row ``empty.parquet`` for every stream), so the dbt sources read these files the
 way they read the real landing writer's output. The scenario is small enough to compute every
 KPI by hand; the expected values live in tests/test_dbt_models.py.
 """
@@ -270,7 +270,7 @@ def stream_schema(source: str, stream: str) -> pa.Schema:
 
 
 def write_empty_streams(lake: Path) -> None:
-    """Write the zero-row ``_empty.parquet`` of every stream and of the manifest of landed
+    """Write the zero-row ``empty.parquet`` of every stream and of the manifest of landed
     windows, as the landing writer guarantees."""
     for source, stream in STREAM_FIELDS:
         folder = day_dir(lake, source, stream, EMPTY_DAY)
@@ -708,7 +708,7 @@ CONVERSATIONS = [
 
 def write_support_scenario(lake: Path) -> None:
     """Land the whole scenario: seven tickets with audits, two ratings, two conversations,
-    users, groups, admins and teams; every other stream is present through its ``_empty.parquet`` only."""
+    users, groups, admins and teams; every other stream is present through its ``empty.parquet`` only."""
     write_empty_streams(lake)
     for day, rows in TICKETS.items():
         write_batch(lake, "zendesk", "tickets", day, rows)

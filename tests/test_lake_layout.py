@@ -40,7 +40,7 @@ def test_the_paths_are_the_ones_docs_landing_md_documents(tmp_path: Path):
         day_dir(tmp_path, "zendesk", "tickets", DAY) == tmp_path / "zendesk/tickets/date=2026-03-02"
     )
     assert day_dir(tmp_path, "zendesk", "tickets", EMPTY_DAY) / EMPTY_FILE == (
-        tmp_path / "zendesk/tickets/date=1970-01-01/_empty.parquet"
+        tmp_path / "zendesk/tickets/date=1970-01-01/empty.parquet"
     )
     assert rejected_dir(tmp_path, "zendesk", "tickets", DAY) == (
         tmp_path / "_rejected/zendesk__tickets/date=2026-03-02"
