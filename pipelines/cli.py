@@ -333,6 +333,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(result.ok for result in results) else 1
 
 
+def cmd_load_postgres(args: argparse.Namespace) -> int:
+    """Copy the landing zone into PostgreSQL for the dbt project's `postgres` target."""
+    from pipelines.engines.postgres import connection_settings, load_landing_zone
+
+    settings = Settings.from_env()
+    server = connection_settings()
+    print(
+        f"copying {settings.lake} into PostgreSQL at {server['host']}:{server['port']}"
+        f"/{server['dbname']} as {server['user']}",
+        file=sys.stderr,
+    )
+
+    def progress(table, seconds: float) -> None:
+        print(
+            f"  {table.schema}.{table.table}: {table.rows:,} rows ({seconds:.1f} s)",
+            file=sys.stderr,
+        )
+
+    try:
+        loaded = load_landing_zone(settings.lake, on_table=progress)
+    except ImportError:
+        raise UsageError(
+            "the PostgreSQL driver is not installed: install csops with the engines extra "
+            "(make setup-engines, docs/scale.md)"
+        ) from None
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:  # psycopg2's errors: the server, the credentials, the database
+        if type(exc).__module__.startswith("psycopg2"):
+            raise UsageError(f"PostgreSQL: {str(exc).strip()} (CSOPS_PG_* variables)") from None
+        raise
+    print(f"{len(loaded)} tables, {sum(t.rows for t in loaded):,} rows", file=sys.stderr)
+    return 0
+
+
 def cmd_simulate_api(args: argparse.Namespace) -> int:
     from pipelines.defs.raw.resources import demo_config
     from simulator.server import serve_forever
@@ -404,6 +439,18 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     check.set_defaults(func=cmd_check)
+
+    load_pg = sub.add_parser(
+        "load-postgres",
+        help="copy the landing zone into PostgreSQL, for the dbt project's postgres target",
+        description=(
+            "Copy every landed stream of CSOPS_LAKE into the PostgreSQL database the CSOPS_PG_* "
+            "variables name (one schema per source, each table replaced whole), so that "
+            "`dbt build` with CSOPS_ENGINE=postgres reads the same records as DuckDB "
+            "(docs/scale.md). Needs the engines extra."
+        ),
+    )
+    load_pg.set_defaults(func=cmd_load_postgres)
 
     sim = sub.add_parser(
         "simulate-api",

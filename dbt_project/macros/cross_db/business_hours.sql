@@ -84,3 +84,55 @@
 {% macro duckdb__utc_date(timestamp_tz) -%}
     cast(timezone('UTC', {{ timestamp_tz }}) as date)
 {%- endmacro %}
+
+{#- Spark and PostgreSQL read a gap time forward by the gap's length and a repeated time as one
+    of its occurrences (PostgreSQL: the later, standard-time one), neither this rule. Until
+    their bodies are written and tested (issue 18), a model that converts schedule times
+    fails on them with this message instead of giving other numbers. -#}
+{% macro default__local_to_utc(local_ts, time_zone) -%}
+    {{ csops.not_ported('local_to_utc') }}
+{%- endmacro %}
+
+{% macro spark__local_date_plus_minutes(date_expression, minutes) -%}
+    timestampadd(MINUTE, cast({{ minutes }} as bigint), cast({{ date_expression }} as timestamp_ntz))
+{%- endmacro %}
+
+{% macro postgres__local_date_plus_minutes(date_expression, minutes) -%}
+    (cast({{ date_expression }} as timestamp) + cast({{ minutes }} as bigint) * interval '1 minute')
+{%- endmacro %}
+
+{% macro spark__add_minutes(timestamp_tz, minutes) -%}
+    timestampadd(MICROSECOND, cast(round(({{ minutes }}) * 60000000) as bigint), {{ timestamp_tz }})
+{%- endmacro %}
+
+{% macro postgres__add_minutes(timestamp_tz, minutes) -%}
+    ({{ timestamp_tz }} + cast(round(({{ minutes }}) * 60000000) as bigint) * interval '1 microsecond')
+{%- endmacro %}
+
+{#- Spark's dayofweek counts Sunday = 1 .. Saturday = 7. -#}
+{% macro spark__day_of_week_from_sunday(date_expression) -%}
+    cast(dayofweek({{ date_expression }}) - 1 as integer)
+{%- endmacro %}
+
+{% macro postgres__day_of_week_from_sunday(date_expression) -%}
+    cast(extract(dow from {{ date_expression }}) as integer)
+{%- endmacro %}
+
+{#- Spark's timestamps are instants shown in the session's zone, which the profile sets to
+    UTC: a date cast to a timestamp is its UTC midnight, an instant cast to a date its UTC
+    date. -#}
+{% macro spark__utc_day_start(date_expression) -%}
+    to_utc_timestamp(cast(cast({{ date_expression }} as date) as timestamp_ntz), 'UTC')
+{%- endmacro %}
+
+{% macro postgres__utc_day_start(date_expression) -%}
+    (cast({{ date_expression }} as timestamp) at time zone 'UTC')
+{%- endmacro %}
+
+{% macro spark__utc_date(timestamp_tz) -%}
+    cast(from_utc_timestamp({{ timestamp_tz }}, 'UTC') as date)
+{%- endmacro %}
+
+{% macro postgres__utc_date(timestamp_tz) -%}
+    cast({{ timestamp_tz }} at time zone 'UTC' as date)
+{%- endmacro %}

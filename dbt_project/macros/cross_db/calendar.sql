@@ -20,3 +20,17 @@
 {% macro duckdb__iso_week_start(date_expression) -%}
     cast(date_trunc('week', {{ date_expression }}) as date)
 {%- endmacro %}
+
+{#- Spark's dayofweek counts Sunday = 1 .. Saturday = 7. -#}
+{% macro spark__iso_day_of_week(date_expression) -%}
+    cast((dayofweek({{ date_expression }}) + 5) % 7 + 1 as integer)
+{%- endmacro %}
+
+{% macro postgres__iso_day_of_week(date_expression) -%}
+    cast(extract(isodow from {{ date_expression }}) as integer)
+{%- endmacro %}
+
+{#- Spark and PostgreSQL truncate to the ISO week's Monday too. -#}
+{% macro default__iso_week_start(date_expression) -%}
+    cast(date_trunc('week', {{ date_expression }}) as date)
+{%- endmacro %}

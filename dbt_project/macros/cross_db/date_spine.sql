@@ -16,3 +16,18 @@
         from {{ from_relation }}
     ) as days
 {%- endmacro %}
+
+{% macro spark__date_spine(start_date, end_date, from_relation) -%}
+    select explode(sequence(
+        cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day
+    )) as date_day
+    from {{ from_relation }}
+{%- endmacro %}
+
+{% macro postgres__date_spine(start_date, end_date, from_relation) -%}
+    select cast(day_start as date) as date_day
+    from {{ from_relation }},
+        generate_series(
+            cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day'
+        ) as days(day_start)
+{%- endmacro %}

@@ -18,3 +18,21 @@
 {% macro duckdb__list_contains(list_column, value) -%}
     list_contains({{ list_column }}, {{ value }})
 {%- endmacro %}
+
+{#- Spark reads the Parquet lists as arrays (of structs), with the same field access. -#}
+{% macro spark__unnest_list(list_column) -%}
+    explode({{ list_column }})
+{%- endmacro %}
+
+{% macro spark__list_contains(list_column, value) -%}
+    array_contains({{ list_column }}, {{ value }})
+{%- endmacro %}
+
+{#- PostgreSQL holds a landed list as jsonb (pipelines/engines/postgres.py). -#}
+{% macro postgres__unnest_list(list_column) -%}
+    jsonb_array_elements({{ list_column }})
+{%- endmacro %}
+
+{% macro postgres__list_contains(list_column, value) -%}
+    ({{ list_column }} @> jsonb_build_array({{ value }}))
+{%- endmacro %}

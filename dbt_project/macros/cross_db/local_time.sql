@@ -28,3 +28,29 @@
 {% macro duckdb__raw_text_field(raw_column, field) -%}
     json_extract_string({{ raw_column }}, '$.{{ field }}')
 {%- endmacro %}
+
+{#- Spark: from_utc_timestamp gives the instant whose UTC reading is the local time; read
+    without a zone, that is the wall time. -#}
+{% macro spark__utc_to_local(timestamp_tz, time_zone) -%}
+    cast(from_utc_timestamp({{ timestamp_tz }}, {{ time_zone }}) as timestamp_ntz)
+{%- endmacro %}
+
+{% macro postgres__utc_to_local(timestamp_tz, time_zone) -%}
+    ({{ timestamp_tz }} at time zone {{ time_zone }})
+{%- endmacro %}
+
+{% macro spark__quarter_hour_bucket(timestamp_tz) -%}
+    timestamp_seconds(floor(unix_micros({{ timestamp_tz }}) / 900000000) * 900)
+{%- endmacro %}
+
+{% macro postgres__quarter_hour_bucket(timestamp_tz) -%}
+    to_timestamp(floor(extract(epoch from {{ timestamp_tz }}) / 900) * 900)
+{%- endmacro %}
+
+{% macro spark__raw_text_field(raw_column, field) -%}
+    get_json_object({{ raw_column }}, '$.{{ field }}')
+{%- endmacro %}
+
+{% macro postgres__raw_text_field(raw_column, field) -%}
+    (cast({{ raw_column }} as jsonb) ->> '{{ field }}')
+{%- endmacro %}

@@ -20,3 +20,21 @@
 {% macro duckdb__reporting_day_start(date_expression) -%}
     timezone('{{ var("reporting_timezone") }}', cast({{ date_expression }} as timestamp))
 {%- endmacro %}
+
+{% macro spark__to_reporting_date(timestamp_tz) -%}
+    cast(from_utc_timestamp({{ timestamp_tz }}, '{{ var("reporting_timezone") }}') as date)
+{%- endmacro %}
+
+{% macro postgres__to_reporting_date(timestamp_tz) -%}
+    cast({{ timestamp_tz }} at time zone '{{ var("reporting_timezone") }}' as date)
+{%- endmacro %}
+
+{% macro spark__reporting_day_start(date_expression) -%}
+    to_utc_timestamp(
+        cast(cast({{ date_expression }} as date) as timestamp_ntz), '{{ var("reporting_timezone") }}'
+    )
+{%- endmacro %}
+
+{% macro postgres__reporting_day_start(date_expression) -%}
+    (cast({{ date_expression }} as timestamp) at time zone '{{ var("reporting_timezone") }}')
+{%- endmacro %}

@@ -18,3 +18,13 @@
 {% macro duckdb__columns_not_starting_with(prefix) -%}
     columns(lambda c: not starts_with(c, '{{ prefix }}'))
 {%- endmacro %}
+
+{#- The fingerprints feed the incremental machinery, which is DuckDB's: the other engines
+    build in full (macros/incremental/incremental_model.sql). -#}
+{% macro default__row_hash(values) -%}
+    {{ csops.not_ported('row_hash') }}
+{%- endmacro %}
+
+{% macro default__columns_not_starting_with(prefix) -%}
+    {{ csops.not_ported('columns_not_starting_with') }}
+{%- endmacro %}

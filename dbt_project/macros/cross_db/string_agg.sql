@@ -8,3 +8,12 @@
 {% macro duckdb__sorted_distinct_string_agg(expression, delimiter) -%}
     string_agg(distinct {{ expression }}, '{{ delimiter }}' order by {{ expression }})
 {%- endmacro %}
+
+{#- collect_set drops nulls and duplicates; array_sort orders the rest. -#}
+{% macro spark__sorted_distinct_string_agg(expression, delimiter) -%}
+    array_join(array_sort(collect_set({{ expression }})), '{{ delimiter }}')
+{%- endmacro %}
+
+{% macro postgres__sorted_distinct_string_agg(expression, delimiter) -%}
+    string_agg(distinct {{ expression }}, '{{ delimiter }}' order by {{ expression }})
+{%- endmacro %}

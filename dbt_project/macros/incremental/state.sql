@@ -8,6 +8,10 @@
 {#- on-run-start: the state tables, created before any model runs (created by the models'
     own post-hooks, two models finishing at once would conflict in DuckDB's catalog). -#}
 {% macro create_incremental_state() -%}
+    {%- if target.type != 'duckdb' -%}
+        {#- Other engines build every model in full (macros/incremental/incremental_model.sql). -#}
+        select 1
+    {%- else -%}
     create schema if not exists csops_state;
     create table if not exists csops_state.incremental_state (
         model varchar,
@@ -16,6 +20,7 @@
         fingerprint varchar
     );
     {{ csops.create_test_scope_state() }}
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -115,7 +115,7 @@
 {#- on-run-end: the models whose unique_since_last_pass tests all ran and passed in this
     invocation are marked tested, their written keys cleared. -#}
 {% macro record_tested_models(results) -%}
-    {%- if not execute -%}
+    {%- if not execute or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set statuses = {} -%}

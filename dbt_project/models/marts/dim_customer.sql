@@ -46,7 +46,7 @@ intercom_people as (
         customer_key,
         'intercom' as source,
         cast(null as bigint) as organization_id,
-        cast(null as timestamp with time zone) as updated_at,
+        cast(null as {{ csops.type_timestamp_tz() }}) as updated_at,
         created_at as seen_at
     from conversations
     where customer_key is not null
@@ -57,7 +57,7 @@ typeform_people as (
         {{ csops.customer_key('hidden_email') }} as customer_key,
         'typeform' as source,
         cast(null as bigint) as organization_id,
-        cast(null as timestamp with time zone) as updated_at,
+        cast(null as {{ csops.type_timestamp_tz() }}) as updated_at,
         submitted_at as seen_at
     from responses
 ),

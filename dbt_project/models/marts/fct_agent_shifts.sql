@@ -32,14 +32,14 @@ final as (
         activities.start_at,
         activities.end_at,
         activities.local_date,
-        cast(coalesce(credited.work_minutes, 0) as double) as work_minutes,
-        cast(coalesce(credited.night_work_minutes, 0) as double) as night_work_minutes,
+        cast(coalesce(credited.work_minutes, 0) as {{ csops.type_double() }}) as work_minutes,
+        cast(coalesce(credited.night_work_minutes, 0) as {{ csops.type_double() }}) as night_work_minutes,
         {{ csops.iso_day_of_week('activities.local_date') }} in (
             {%- for day in var('weekend_days') %}
             {{ day }}{% if not loop.last %},{% endif %}
             {%- endfor %}
         ) as is_weekend,
-        cast({{ csops.minutes_between('activities.start_at', 'activities.end_at') }} as double)
+        cast({{ csops.minutes_between('activities.start_at', 'activities.end_at') }} as {{ csops.type_double() }})
             as activity_minutes,
         activities.time_zone,
         activities.file,

@@ -35,7 +35,7 @@ rating_responses as (
         -- Zendesk good/bad on a 0-1 scale, Intercom stars on 1-5.
         case
             when source = 'zendesk' then case when csat_rating = 'good' then 1.0 else 0.0 end
-            else cast(rating as double)
+            else cast(rating as {{ csops.type_double() }})
         end as score,
         case when source = 'zendesk' then 0 else 1 end as scale_min,
         case when source = 'zendesk' then 1 else 5 end as scale_max,

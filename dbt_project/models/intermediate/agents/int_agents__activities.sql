@@ -78,7 +78,7 @@ solve_activities as (
         cast(agent_solves.ticket_id as {{ dbt.type_string() }}) as contact_id,
         agent_solves.solved_at as occurred_at,
         cast(null as boolean) as is_first_reply,
-        cast(null as double) as first_reply_time_business_minutes,
+        cast(null as {{ csops.type_double() }}) as first_reply_time_business_minutes,
         cast(null as boolean) as is_satisfied,
         coalesce(tickets.is_solved and agent_solves.solved_at = tickets.last_solved_at, false)
             as is_last_solve
@@ -95,7 +95,7 @@ close_activities as (
         conversation_id as contact_id,
         created_at as occurred_at,
         cast(null as boolean) as is_first_reply,
-        cast(null as double) as first_reply_time_business_minutes,
+        cast(null as {{ csops.type_double() }}) as first_reply_time_business_minutes,
         cast(null as boolean) as is_satisfied,
         cast(null as boolean) as is_last_solve
     from parts
@@ -111,7 +111,7 @@ csat_activities as (
         contact_id,
         rated_at as occurred_at,
         cast(null as boolean) as is_first_reply,
-        cast(null as double) as first_reply_time_business_minutes,
+        cast(null as {{ csops.type_double() }}) as first_reply_time_business_minutes,
         is_satisfied,
         cast(null as boolean) as is_last_solve
     from ratings

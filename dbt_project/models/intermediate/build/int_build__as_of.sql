@@ -15,7 +15,7 @@ with windows as (
 final as (
     select
         {% if var('as_of') -%}
-        cast('{{ var("as_of") }}' as timestamp with time zone) as as_of,
+        cast('{{ var("as_of") }}' as {{ csops.type_timestamp_tz() }}) as as_of,
         {%- else -%}
         max(window_end) as as_of,
         {%- endif %}

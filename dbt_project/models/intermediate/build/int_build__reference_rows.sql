@@ -30,7 +30,7 @@ final as (
         '{{ name }}' as reference_table,
         {{ for_tickets }} as for_tickets,
         {{ for_conversations }} as for_conversations,
-        cast(null as timestamp with time zone) as created_at,
+        cast(null as {{ csops.type_timestamp_tz() }}) as created_at,
         {{ csops.row_hash(["'" ~ name ~ "'", 'row_value']) }} as row_hash
     from (select {{ csops.columns_not_starting_with('_') }} from {{ ref(name) }}) as row_value
     union all

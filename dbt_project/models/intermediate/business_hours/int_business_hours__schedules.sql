@@ -31,7 +31,7 @@ always_open as (
         '24/7' as schedule_name,
         cast(null as {{ dbt.type_string() }}) as rails_time_zone,
         'UTC' as time_zone,
-        cast(null as timestamp with time zone) as created_at,
+        cast(null as {{ csops.type_timestamp_tz() }}) as created_at,
         true as is_24_7
     where not exists (select 1 from mapped)
 ),

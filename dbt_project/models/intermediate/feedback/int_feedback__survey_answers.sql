@@ -39,7 +39,7 @@ typed_answers as (
             ) then '{{ survey_type }}'
             {%- endfor %}
         end as survey_type,
-        cast(answer.number as double) as score
+        cast(answer.number as {{ csops.type_double() }}) as score
     from answers
 ),
 

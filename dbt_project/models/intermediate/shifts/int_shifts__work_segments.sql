@@ -39,8 +39,8 @@ work_local_days as (
             worker_id,
             time_zone,
             unnest(generate_series(
-                cast(cast({{ csops.utc_to_local('start_at', 'time_zone') }} as date) as timestamp),
-                cast(cast({{ csops.utc_to_local('end_at', 'time_zone') }} as date) as timestamp),
+                cast(cast({{ csops.utc_to_local('start_at', 'time_zone') }} as date) as {{ csops.type_timestamp() }}),
+                cast(cast({{ csops.utc_to_local('end_at', 'time_zone') }} as date) as {{ csops.type_timestamp() }}),
                 interval 1 day
             )) as local_day
         from timed

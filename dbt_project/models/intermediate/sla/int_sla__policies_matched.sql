@@ -126,7 +126,7 @@ policy_targets as (
         sla_policy_id,
         lower(policy_metric.priority) as priority,
         lower(policy_metric.metric) as metric,
-        cast(policy_metric.target as double) as target_minutes,
+        cast(policy_metric.target as {{ csops.type_double() }}) as target_minutes,
         coalesce(policy_metric.business_hours, false) as in_business_hours
     from policy_metrics
 ),
@@ -158,7 +158,7 @@ targets as (
             then policy_targets.sla_policy_id
         end as sla_policy_id,
         ticket_metrics.matched_policy_id,
-        coalesce(policy_targets.target_minutes, cast(seed_targets.target_minutes as double))
+        coalesce(policy_targets.target_minutes, cast(seed_targets.target_minutes as {{ csops.type_double() }}))
             as target_minutes,
         case when policy_targets.sla_policy_id is not null
             then policy_targets.in_business_hours

@@ -48,7 +48,7 @@ problems as (
             ) then 'kpi ''' || coalesce(kpi, '') || ''' is not one of {{ csops.target_kpis() | join(", ") }}' end,
             case when coalesce(team_name, '') = ''
                 then 'team_name is empty (a team''s name, or * for every team)' end,
-            case when try_cast(target as double) is null or not isfinite(try_cast(target as double))
+            case when try_cast(target as {{ csops.type_double() }}) is null or not isfinite(try_cast(target as {{ csops.type_double() }}))
                 then 'target ''' || coalesce(target, '') || ''' is not a number' end,
             case when direction is null or direction not in ('higher', 'lower')
                 then 'direction ''' || coalesce(direction, '') || ''' is not higher or lower' end,
@@ -80,7 +80,7 @@ final as (
     select
         kpi,
         team_name,
-        cast(target as double) as target,
+        cast(target as {{ csops.type_double() }}) as target,
         direction,
         cast(valid_from as date) as valid_from
     from checked

@@ -137,11 +137,11 @@ final as (
         channel,
         team_key,
         priority,
-        cast(numerator as double) as numerator,
+        cast(numerator as {{ csops.type_double() }}) as numerator,
         cast(denominator as integer) as denominator,
         -- Times numerator / denominator: the KPI in its unit (percent, NPS points, minutes).
         cast(case when kpi = 'first_response_time_mean_business_minutes' then 1 else 100 end
-            as double) as unit_factor
+            as {{ csops.type_double() }}) as unit_factor
     from unioned
     -- A slice with nothing to divide by (chats have no one-touch figure) is no slice.
     where denominator > 0

@@ -108,9 +108,9 @@ final as (
         cast(team_key as {{ dbt.type_string() }}) as team_key,
         is_all_teams,
         kpi,
-        cast(numerator as double) as numerator,
+        cast(numerator as {{ csops.type_double() }}) as numerator,
         cast(denominator as integer) as denominator,
-        cast(actual as double) as actual
+        cast(actual as {{ csops.type_double() }}) as actual
     from unioned
 )
 

@@ -49,8 +49,8 @@ active_weeks as (
     select
         agent_key,
         {{ csops.iso_week_start('local_date') }} as week_start,
-        cast(count(*) * 15 as double) as active_minutes,
-        cast(count(case when is_outside_shift then 1 end) * 15 as double)
+        cast(count(*) * 15 as {{ csops.type_double() }}) as active_minutes,
+        cast(count(case when is_outside_shift then 1 end) * 15 as {{ csops.type_double() }})
             as active_outside_shift_minutes
     from active_buckets
     group by agent_key, {{ csops.iso_week_start('local_date') }}
@@ -78,9 +78,9 @@ final as (
         agent_weeks.week_start,
         agent_weeks.agent_key,
         agents.team_key,
-        cast(coalesce(roster_weeks.scheduled_work_minutes, 0) as double)
+        cast(coalesce(roster_weeks.scheduled_work_minutes, 0) as {{ csops.type_double() }})
             as scheduled_work_minutes,
-        cast(coalesce(roster_weeks.night_work_minutes, 0) as double) as night_work_minutes,
+        cast(coalesce(roster_weeks.night_work_minutes, 0) as {{ csops.type_double() }}) as night_work_minutes,
         coalesce(roster_weeks.weekend_shifts, 0) as weekend_shifts,
         coalesce(active_weeks.active_minutes, 0) as active_minutes,
         coalesce(active_weeks.active_outside_shift_minutes, 0) as active_outside_shift_minutes,

@@ -122,21 +122,21 @@ final as (
             when figures.dimension = 'team' and figures.segment != 'unknown' then teams.team_name
             else figures.segment
         end as segment_name,
-        cast(figures.numerator as double) as numerator,
+        cast(figures.numerator as {{ csops.type_double() }}) as numerator,
         cast(figures.denominator as integer) as denominator,
-        cast(figures.previous_numerator as double) as previous_numerator,
+        cast(figures.previous_numerator as {{ csops.type_double() }}) as previous_numerator,
         cast(figures.previous_denominator as integer) as previous_denominator,
-        cast(figures.weight as double) as weight,
-        cast(figures.previous_weight as double) as previous_weight,
-        cast(figures.rate as double) as rate,
-        cast(figures.previous_rate as double) as previous_rate,
+        cast(figures.weight as {{ csops.type_double() }}) as weight,
+        cast(figures.previous_weight as {{ csops.type_double() }}) as previous_weight,
+        cast(figures.rate as {{ csops.type_double() }}) as rate,
+        cast(figures.previous_rate as {{ csops.type_double() }}) as previous_rate,
         -- + 0.0: a weight of 0 times a negative rate is IEEE's -0, shown as 0.
-        cast((figures.weight - figures.previous_weight) * figures.previous_rate + 0.0 as double)
+        cast((figures.weight - figures.previous_weight) * figures.previous_rate + 0.0 as {{ csops.type_double() }})
             as mix_effect,
-        cast(figures.weight * (figures.rate - figures.previous_rate) + 0.0 as double) as rate_effect,
-        cast(figures.kpi_value as double) as kpi_value,
-        cast(figures.previous_kpi_value as double) as previous_kpi_value,
-        cast(figures.kpi_value - figures.previous_kpi_value as double) as total_change,
+        cast(figures.weight * (figures.rate - figures.previous_rate) + 0.0 as {{ csops.type_double() }}) as rate_effect,
+        cast(figures.kpi_value as {{ csops.type_double() }}) as kpi_value,
+        cast(figures.previous_kpi_value as {{ csops.type_double() }}) as previous_kpi_value,
+        cast(figures.kpi_value - figures.previous_kpi_value as {{ csops.type_double() }}) as total_change,
         {{ csops.reporting_day_start(dbt.dateadd('day', 7, 'figures.week_start')) }} <= as_of.as_of
             as is_complete_week
     from figures

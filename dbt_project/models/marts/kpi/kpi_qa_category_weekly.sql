@@ -11,8 +11,8 @@ final as (
         team_key,
         category_name,
         cast(count(*) as integer) as ratings,
-        cast(sum(score_pct) as double) as score_pct_sum,
-        cast(avg(score_pct) as double) as avg_score_pct,
+        cast(sum(score_pct) as {{ csops.type_double() }}) as score_pct_sum,
+        cast(avg(score_pct) as {{ csops.type_double() }}) as avg_score_pct,
         cast(sum(case when is_critical_failure then 1 else 0 end) as integer)
             as critical_failures
     from ratings

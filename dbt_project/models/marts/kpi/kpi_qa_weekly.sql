@@ -76,8 +76,8 @@ final as (
         coalesce(weekly_reviews.agent_key, weekly_coverage.agent_key) as agent_key,
         cast(coalesce(weekly_reviews.reviews, 0) as integer) as reviews,
         cast(coalesce(weekly_reviews.scored_reviews, 0) as integer) as scored_reviews,
-        cast(weekly_reviews.score_pct_sum as double) as score_pct_sum,
-        cast(weekly_reviews.score_pct_sum / nullif(weekly_reviews.scored_reviews, 0) as double)
+        cast(weekly_reviews.score_pct_sum as {{ csops.type_double() }}) as score_pct_sum,
+        cast(weekly_reviews.score_pct_sum / nullif(weekly_reviews.scored_reviews, 0) as {{ csops.type_double() }})
             as qa_score_pct,
         cast(coalesce(weekly_reviews.critical_failures, 0) as integer) as critical_failures,
         cast(coalesce(weekly_coverage.resolved_contacts, 0) as integer) as resolved_contacts,

@@ -16,18 +16,18 @@ final as (
         cast(count(*) as integer) as agents,
         min(weekend_shifts) as weekend_shifts_min,
         max(weekend_shifts) as weekend_shifts_max,
-        cast(min(night_work_minutes) as double) as night_work_minutes_min,
-        cast(max(night_work_minutes) as double) as night_work_minutes_max,
-        cast({{ csops.exact_minutes('sum(scheduled_work_minutes)') }} as double)
+        cast(min(night_work_minutes) as {{ csops.type_double() }}) as night_work_minutes_min,
+        cast(max(night_work_minutes) as {{ csops.type_double() }}) as night_work_minutes_max,
+        cast({{ csops.exact_minutes('sum(scheduled_work_minutes)') }} as {{ csops.type_double() }})
             as scheduled_work_minutes_sum,
-        cast(sum(scheduled_work_minutes * scheduled_work_minutes) as double)
+        cast(sum(scheduled_work_minutes * scheduled_work_minutes) as {{ csops.type_double() }})
             as scheduled_work_minutes_sum_of_squares,
         -- Rounded to 1e-9: a sum of doubles in another order must not change the last bit
         -- from one rebuild to the next.
         cast(case
             when avg(scheduled_work_minutes) = 0 then null
             else round(stddev_pop(scheduled_work_minutes) / avg(scheduled_work_minutes), 9)
-        end as double) as scheduled_work_minutes_cv
+        end as {{ csops.type_double() }}) as scheduled_work_minutes_cv
     from workload
     group by week_start, team_key
 )

@@ -200,9 +200,9 @@ final as (
             ~ "4.5, not '" ~ cost ~ "'") }}
         {%- endif %}
         {% if cost -%}
-        automated_resolutions * cast('{{ cost }}' as double)
+        automated_resolutions * cast('{{ cost }}' as {{ csops.type_double() }})
         {%- else -%}
-        cast(null as double)
+        cast(null as {{ csops.type_double() }})
         {%- endif %} as estimated_savings,
         first_response_time_median_calendar_minutes,
         first_response_time_p90_calendar_minutes,

@@ -103,21 +103,21 @@ final as (
         team_name,
         kpi,
         case
-            when kpi = 'first_response_time_median_business_minutes' then cast(null as double)
-            else cast(coalesce(numerator, 0) as double)
+            when kpi = 'first_response_time_median_business_minutes' then cast(null as {{ csops.type_double() }})
+            else cast(coalesce(numerator, 0) as {{ csops.type_double() }})
         end as numerator,
         case
             when kpi = 'backlog_open_end_of_week' then cast(null as integer)
             else cast(coalesce(denominator, 0) as integer)
         end as denominator,
-        cast(actual as double) as actual,
+        cast(actual as {{ csops.type_double() }}) as actual,
         target,
         direction,
         coalesce(case direction
             when 'higher' then actual >= target
             when 'lower' then actual <= target
         end, false) as is_met,
-        cast(actual - target as double) as gap,
+        cast(actual - target as {{ csops.type_double() }}) as gap,
         target_team_name,
         target_valid_from,
         is_complete_week

@@ -9,7 +9,7 @@ latest as (
 
 final as (
     select
-        cast(id as varchar) as admin_id,
+        cast(id as {{ csops.type_string() }}) as admin_id,
         name as admin_name,
         email,
         lower(type) as admin_type,

@@ -19,15 +19,15 @@ exploded as (
 
 final as (
     select
-        cast(part.id as varchar) as part_id,
+        cast(part.id as {{ csops.type_string() }}) as part_id,
         conversation_id,
         lower(part.part_type) as part_type,
         lower(part.author_type) as author_type,
-        cast(part.author_id as varchar) as author_id,
+        cast(part.author_id as {{ csops.type_string() }}) as author_id,
         part.created_at as created_at,
         coalesce(part.has_body, false) as has_body,
         lower(part.assigned_to_type) as assigned_to_type,
-        cast(part.assigned_to_id as varchar) as assigned_to_id,
+        cast(part.assigned_to_id as {{ csops.type_string() }}) as assigned_to_id,
         _extracted_at
     from exploded
 )

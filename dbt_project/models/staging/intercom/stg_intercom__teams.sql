@@ -9,7 +9,7 @@ latest as (
 
 final as (
     select
-        cast(id as varchar) as team_id,
+        cast(id as {{ csops.type_string() }}) as team_id,
         name as team_name,
         admin_ids,
         _window_end,

@@ -9,7 +9,7 @@ latest as (
 
 final as (
     select
-        cast(id as varchar) as form_id,
+        cast(id as {{ csops.type_string() }}) as form_id,
         title as form_title,
         fields,
         _window_end,

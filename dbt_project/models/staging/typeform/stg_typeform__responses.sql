@@ -13,8 +13,8 @@ latest as (
 
 final as (
     select
-        cast(response_id as varchar) as response_id,
-        cast(form_id as varchar) as form_id,
+        cast(response_id as {{ csops.type_string() }}) as response_id,
+        cast(form_id as {{ csops.type_string() }}) as form_id,
         landed_at,
         submitted_at,
         hidden_ticket_id,

@@ -15,7 +15,7 @@ exploded as (
 final as (
     select
         review_id,
-        cast(rating.category_id as varchar) as category_id,
+        cast(rating.category_id as {{ csops.type_string() }}) as category_id,
         rating.category_name as category_name,
         rating.score as score,
         rating.weight as weight,

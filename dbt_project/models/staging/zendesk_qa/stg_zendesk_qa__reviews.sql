@@ -19,16 +19,16 @@ latest as (
 
 final as (
     select
-        cast(id as varchar) as review_id,
-        cast(external_id as varchar) as external_id,
+        cast(id as {{ csops.type_string() }}) as review_id,
+        cast(external_id as {{ csops.type_string() }}) as external_id,
         lower(trim(source_type)) as source_type,
-        cast(workspace_id as varchar) as workspace_id,
+        cast(workspace_id as {{ csops.type_string() }}) as workspace_id,
         created_at,
         changed_at as updated_at,
         score,
         nullif(lower(trim(reviewer_email)), '') as reviewer_email,
         nullif(lower(trim(reviewee_email)), '') as reviewee_email,
-        cast(scorecard_id as varchar) as scorecard_id,
+        cast(scorecard_id as {{ csops.type_string() }}) as scorecard_id,
         scorecard_name,
         ratings,
         _window_end,
