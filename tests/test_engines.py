@@ -6,6 +6,7 @@ into it (pipelines/engines/postgres.py). What the engines build so far (docs/sca
 compared row for row.
 """
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -32,8 +33,10 @@ CONFIG = SimConfig(
     history_start=date(2024, 3, 1),
     now=datetime(2024, 3, 8, tzinfo=UTC),
 )
-# What builds on every engine today, from the landing zone on (docs/scale.md).
-SELECTED = ("+dim_team",)
+# What builds on every engine today, from the landing zone on (docs/scale.md), and the
+# cross-database macros on fixed inputs (models/conformance/, enabled by a var).
+SELECTED = ("+dim_team", "conformance__cross_db")
+VARS = "{csops_conformance: true, reporting_timezone: America/New_York}"
 MARTS = ("dim_team",)
 
 
@@ -46,6 +49,8 @@ def build(root: Path, lake: Path, env: dict[str, str] | None = None) -> None:
         *SELECTED,
         "--indirect-selection",
         "cautious",
+        "--vars",
+        VARS,
         "--exclude-resource-type",
         "unit_test",
         env=env,
@@ -67,7 +72,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
     land_history(
         CONFIG, lake, date(2024, 3, 1), date(2024, 3, 7), datetime(2024, 3, 8, 6, tzinfo=UTC)
     )
-    tables = {"marts": MARTS}
+    tables = {"marts": MARTS, "conformance": ("conformance__cross_db",)}
     found: dict[str, dict[str, list[tuple]]] = {}
 
     build(base / "duckdb", lake)
@@ -77,6 +82,10 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
             for schema, names in tables.items()
             for name in names
         }
+
+    with duckdb.connect(str(base / "duckdb" / "warehouse.duckdb"), read_only=True) as con:
+        cursor = con.execute("select * from conformance.conformance__cross_db")
+        found["columns"] = [column[0] for column in cursor.description]  # type: ignore[assignment]
 
     spark = spark_env(base / "spark_build")
     build(
@@ -135,4 +144,64 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
 def test_every_model_built_on_the_engine_equals_duckdb_s(engines, engine):
     assert engines["duckdb"]["dim_team"], "the scenario must give dim_team rows"
     for name, rows in engines["duckdb"].items():
+        if name == "conformance__cross_db":
+            continue  # each engine is held to the hand-worked values below
         assert engines[engine][name] == rows, name
+
+
+# Each macro's result on the inputs of models/conformance/conformance__cross_db.sql, worked
+# out by hand (reporting zone America/New_York: EST, UTC-5, until 2024-03-10 02:00 local,
+# EDT, UTC-4, after).
+EXPECTED = {
+    # 01:00:00 to 03:30:15.5 = 150 minutes and 15.5 seconds = 150 + 15.5 / 60.
+    "minutes_between": 150 + 15.5 / 60,
+    # 01:00:00 + 90.5 minutes = 02:30:30 UTC.
+    "add_minutes": datetime(2024, 3, 10, 2, 30, 30, tzinfo=UTC),
+    # 2024-03-10 + 1,500 minutes (25 hours) = 2024-03-11 01:00, a wall time.
+    "local_date_plus_minutes": datetime(2024, 3, 11, 1, 0),
+    # 2024-03-10 is a Sunday (0 from Sunday, 7 in ISO), 2024-03-16 a Saturday (6).
+    "sunday_from_sunday": 0,
+    "saturday_from_sunday": 6,
+    "utc_day_start": datetime(2024, 3, 10, tzinfo=UTC),
+    # 2024-03-11 04:30 UTC is on the UTC date 2024-03-11.
+    "utc_date": date(2024, 3, 11),
+    "sunday_iso": 7,
+    "monday_iso": 1,
+    # The ISO week of Sunday 2024-03-10 starts on Monday 2024-03-04.
+    "iso_week_start": date(2024, 3, 4),
+    # 07:30 UTC on 2024-03-10 is after New York's spring-forward (07:00 UTC): 03:30 EDT.
+    "utc_to_local": datetime(2024, 3, 10, 3, 30),
+    # 07:44:59.9 lies in the quarter hour from 07:30.
+    "quarter_hour_bucket": datetime(2024, 3, 10, 7, 30, tzinfo=UTC),
+    "raw_text_field": "a@example.com",
+    # 2024-03-10 03:00 UTC is 22:00 EST on 2024-03-09 in New York.
+    "to_reporting_date": date(2024, 3, 9),
+    # Midnight of Monday 2024-03-11 in New York (EDT, UTC-4) is 04:00 UTC.
+    "reporting_day_start": datetime(2024, 3, 11, 4, 0, tzinfo=UTC),
+    # md5 of the parts joined by '|'.
+    "surrogate_key": hashlib.md5(b"zendesk|123").hexdigest(),
+    # 0.1 + 0.2 as doubles is 0.30000000000000004; snapped to the microsecond grid, 0.3.
+    "exact_minutes": 0.3,
+    # 1, 2, 3, 10: the median is (2 + 3) / 2 = 2.5; the 90th percentile sits at rank
+    # 0.9 x 3 = 2.7, between 3 and 10: 3 + 0.7 x 7 = 7.9.
+    "median_value": 2.5,
+    "p90_value": 7.9,
+    # The distinct non-null sources, sorted.
+    "sources": "intercom,zendesk",
+    # 2024-02-27 to 2024-03-02 in a leap year: 27, 28, 29, 1, 2.
+    "spine_days": 5,
+}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark", "postgres"])
+def test_each_cross_database_macro_gives_the_hand_worked_value(engines, engine):
+    [row] = engines[engine]["conformance__cross_db"]
+    found = dict(zip(engines["columns"], row, strict=True))
+    for name, expected in EXPECTED.items():
+        value = found[name]
+        if isinstance(expected, float):
+            assert value == pytest.approx(expected, abs=1e-9), name
+        elif isinstance(expected, datetime) and expected.tzinfo is None:
+            assert value == expected and value.tzinfo is None, name
+        else:
+            assert value == expected, name

@@ -19,20 +19,13 @@
     list_contains({{ list_column }}, {{ value }})
 {%- endmacro %}
 
-{#- Spark reads the Parquet lists as arrays (of structs), with the same field access. -#}
-{% macro spark__unnest_list(list_column) -%}
-    explode({{ list_column }})
+{#- Spark (arrays of structs) and PostgreSQL (jsonb, as csops load-postgres lands a list)
+    get their bodies with the models that explode the audits' events and the conversations'
+    parts (docs/scale.md). -#}
+{% macro default__unnest_list(list_column) -%}
+    {{ csops.not_ported('unnest_list') }}
 {%- endmacro %}
 
-{% macro spark__list_contains(list_column, value) -%}
-    array_contains({{ list_column }}, {{ value }})
-{%- endmacro %}
-
-{#- PostgreSQL holds a landed list as jsonb (pipelines/engines/postgres.py). -#}
-{% macro postgres__unnest_list(list_column) -%}
-    jsonb_array_elements({{ list_column }})
-{%- endmacro %}
-
-{% macro postgres__list_contains(list_column, value) -%}
-    ({{ list_column }} @> jsonb_build_array({{ value }}))
+{% macro default__list_contains(list_column, value) -%}
+    {{ csops.not_ported('list_contains') }}
 {%- endmacro %}
