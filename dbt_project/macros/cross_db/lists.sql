@@ -19,9 +19,19 @@
     list_contains({{ list_column }}, {{ value }})
 {%- endmacro %}
 
-{#- Spark (arrays of structs) and PostgreSQL (jsonb, as csops load-postgres lands a list)
-    get their bodies with the models that explode the audits' events and the conversations'
-    parts (docs/scale.md). -#}
+{#- Spark reads the Parquet lists as arrays (of structs), with the same field access
+    (`event.type`). -#}
+{% macro spark__unnest_list(list_column) -%}
+    explode({{ list_column }})
+{%- endmacro %}
+
+{% macro spark__list_contains(list_column, value) -%}
+    array_contains({{ list_column }}, {{ value }})
+{%- endmacro %}
+
+{#- PostgreSQL holds a landed list as jsonb (csops load-postgres): its elements are jsonb too,
+    and the models' field access (`event.type`) does not apply to them. These bodies come with
+    that access (docs/scale.md). -#}
 {% macro default__unnest_list(list_column) -%}
     {{ csops.not_ported('unnest_list') }}
 {%- endmacro %}
