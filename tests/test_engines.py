@@ -218,6 +218,16 @@ EXPECTED = {
     "to_reporting_date": date(2024, 3, 9),
     # Midnight of Monday 2024-03-11 in New York (EDT, UTC-4) is 04:00 UTC.
     "reporting_day_start": datetime(2024, 3, 11, 4, 0, tzinfo=UTC),
+    # New York springs forward at 02:00 EST (07:00 UTC) on 2024-03-10: 02:30 does not exist
+    # and maps to the end of the gap, 07:00 UTC.
+    "local_to_utc_gap": datetime(2024, 3, 10, 7, 0, tzinfo=UTC),
+    # It falls back at 02:00 EDT (06:00 UTC) on 2024-11-03: 01:30 happens twice, and its
+    # first occurrence is 01:30 EDT (UTC-4) = 05:30 UTC.
+    "local_to_utc_repeated": datetime(2024, 11, 3, 5, 30, tzinfo=UTC),
+    # 09:00 EDT (UTC-4) = 13:00 UTC.
+    "local_to_utc_summer": datetime(2024, 7, 1, 13, 0, tzinfo=UTC),
+    # London springs forward at 01:00 GMT on 2024-03-31: 01:15 maps to 01:00 UTC.
+    "local_to_utc_london_gap": datetime(2024, 3, 31, 1, 0, tzinfo=UTC),
     # md5 of the parts joined by '|'.
     "surrogate_key": hashlib.md5(b"zendesk|123").hexdigest(),
     # 0.1 + 0.2 as doubles is 0.30000000000000004; snapped to the microsecond grid, 0.3.

@@ -85,12 +85,56 @@
     cast(timezone('UTC', {{ timestamp_tz }}) as date)
 {%- endmacro %}
 
-{#- Spark and PostgreSQL read a gap time forward by the gap's length and a repeated time as one
-    of its occurrences (PostgreSQL: the later, standard-time one), neither this rule. Until
-    their bodies are written and tested (issue 18), a model that converts schedule times
-    fails on them with this message instead of giving other numbers. -#}
-{% macro default__local_to_utc(local_ts, time_zone) -%}
-    {{ csops.not_ported('local_to_utc') }}
+{#- Spark reads a local time as Java does: a gap time moved forward by the gap's length, a
+    repeated time as its first occurrence (the earlier offset). So a time that reads back as
+    itself is kept; otherwise it lies in a gap, whose end is the first instant reading at or
+    after it, found by probing minute by minute back from Spark's reading across the gap. -#}
+{% macro spark__local_to_utc(local_ts, time_zone) -%}
+    {%- set reading = "to_utc_timestamp(" ~ local_ts ~ ", " ~ time_zone ~ ")" -%}
+    {%- set read_back = "cast(from_utc_timestamp(" ~ reading ~ ", " ~ time_zone ~ ") as timestamp_ntz)" -%}
+    case
+        when {{ read_back }} = {{ local_ts }} then {{ reading }}
+        else array_min(filter(
+            transform(
+                sequence(0, cast(
+                    (unix_micros(cast({{ read_back }} as timestamp))
+                        - unix_micros(cast({{ local_ts }} as timestamp))) / 60000000 as int
+                )),
+                csops_minute -> timestampadd(MINUTE, -csops_minute, {{ reading }})
+            ),
+            csops_probe -> cast(from_utc_timestamp(csops_probe, {{ time_zone }}) as timestamp_ntz)
+                >= {{ local_ts }}
+        ))
+    end
+{%- endmacro %}
+
+{#- PostgreSQL reads a gap time forward and a repeated time as its later (standard-time)
+    occurrence, so the rule is built as DuckDB's is: the offsets three hours either side of
+    its reading give two candidates, the earlier valid one wins, and with none valid the
+    gap's end is probed minute by minute. -#}
+{% macro postgres__local_to_utc(local_ts, time_zone) -%}
+    {%- set guess = "(" ~ local_ts ~ " at time zone " ~ time_zone ~ ")" -%}
+    {%- set offset_before = "((" ~ guess ~ " - interval '3 hours') at time zone " ~ time_zone ~ " - (" ~ guess ~ " - interval '3 hours') at time zone 'UTC')" -%}
+    {%- set offset_after = "((" ~ guess ~ " + interval '3 hours') at time zone " ~ time_zone ~ " - (" ~ guess ~ " + interval '3 hours') at time zone 'UTC')" -%}
+    {%- set candidate_before = "((" ~ local_ts ~ " - " ~ offset_before ~ ") at time zone 'UTC')" -%}
+    {%- set candidate_after = "((" ~ local_ts ~ " - " ~ offset_after ~ ") at time zone 'UTC')" -%}
+    coalesce(
+        least(
+            case when {{ candidate_before }} at time zone {{ time_zone }} = {{ local_ts }}
+                then {{ candidate_before }} end,
+            case when {{ candidate_after }} at time zone {{ time_zone }} = {{ local_ts }}
+                then {{ candidate_after }} end
+        ),
+        (
+            select min(csops_probe)
+            from generate_series(
+                {{ candidate_after }},
+                {{ candidate_after }} + greatest(interval '0 minutes', {{ offset_after }} - {{ offset_before }}),
+                interval '1 minute'
+            ) as csops_probes (csops_probe)
+            where csops_probe at time zone {{ time_zone }} >= {{ local_ts }}
+        )
+    )
 {%- endmacro %}
 
 {% macro spark__local_date_plus_minutes(date_expression, minutes) -%}

@@ -16,7 +16,11 @@ with instants as (
         cast('2024-03-16' as date) as saturday,
         cast('2024-02-27' as date) as spine_start,
         cast('2024-03-02' as date) as spine_end,
-        '{"email": "a@example.com", "n": 5}' as raw_record
+        '{"email": "a@example.com", "n": 5}' as raw_record,
+        cast('2024-03-10 02:30:00' as {{ csops.type_timestamp() }}) as new_york_gap,
+        cast('2024-11-03 01:30:00' as {{ csops.type_timestamp() }}) as new_york_repeated,
+        cast('2024-07-01 09:00:00' as {{ csops.type_timestamp() }}) as new_york_summer,
+        cast('2024-03-31 01:15:00' as {{ csops.type_timestamp() }}) as london_gap
 ),
 
 numbers as (
@@ -54,6 +58,10 @@ select
     {{ csops.to_reporting_date('new_york_evening') }} as to_reporting_date,
     {{ csops.reporting_day_start('monday') }} as reporting_day_start,
     {{ csops.surrogate_key(["'zendesk'", '123']) }} as surrogate_key,
+    {{ csops.local_to_utc('new_york_gap', "'America/New_York'") }} as local_to_utc_gap,
+    {{ csops.local_to_utc('new_york_repeated', "'America/New_York'") }} as local_to_utc_repeated,
+    {{ csops.local_to_utc('new_york_summer', "'America/New_York'") }} as local_to_utc_summer,
+    {{ csops.local_to_utc('london_gap', "'Europe/London'") }} as local_to_utc_london_gap,
     {{ csops.exact_minutes(
         'cast(0.1 as ' ~ csops.type_double() ~ ') + cast(0.2 as ' ~ csops.type_double() ~ ')'
     ) }} as exact_minutes,
