@@ -176,16 +176,89 @@
     end
 {%- endmacro %}
 
-{#- Spark and PostgreSQL have no as-of join: their bodies (issue 18) are still to be written
-    and tested against DuckDB's. -#}
+{#- Spark and PostgreSQL have no as-of join: the same figures from range joins. An interval's
+    business minutes are the sum of its overlaps with its schedule's windows; an instant's
+    position is the open minutes of the windows that start before it. Equal to DuckDB's
+    (the windows of a schedule do not overlap), at the cost of reading each interval's windows
+    rather than two. -#}
 {% macro default__business_minutes_overlap(
     intervals_relation, windows_relation, key_columns, start_column, end_column, schedule_column
 ) -%}
-    {{ csops.not_ported('business_minutes_overlap') }}
+    select
+        {%- for key in key_columns %}
+        business_intervals.{{ key }},
+        {%- endfor %}
+        case
+            when business_intervals.{{ start_column }} is null
+                or business_intervals.{{ end_column }} is null
+                then cast(null as {{ csops.type_double() }})
+            {#- least and greatest skip nulls: an interval with no window would count whole. -#}
+            else {{ csops.exact_minutes(
+                'coalesce(sum(case when open_windows.window_start is not null then greatest(0.0, '
+                ~ csops.minutes_between(
+                    'greatest(business_intervals.' ~ start_column ~ ', open_windows.window_start)',
+                    'least(business_intervals.' ~ end_column ~ ', open_windows.window_end)'
+                ) ~ ') end), 0.0)'
+            ) }}
+        end as business_minutes
+    from {{ intervals_relation }} as business_intervals
+    left join {{ windows_relation }} as open_windows
+        on business_intervals.{{ schedule_column }} = open_windows.schedule_id
+        and open_windows.window_start < business_intervals.{{ end_column }}
+        and open_windows.window_end > business_intervals.{{ start_column }}
+    group by
+        {%- for key in key_columns %}
+        business_intervals.{{ key }},
+        {%- endfor %}
+        business_intervals.{{ start_column }},
+        business_intervals.{{ end_column }}
 {%- endmacro %}
 
+{#- The breach lies in the window whose cumulative minutes before it are below the target
+    position and whose end reaches it (at most one: the counts rise strictly). -#}
 {% macro default__business_breach_at(
     instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
 ) -%}
-    {{ csops.not_ported('business_breach_at') }}
+    select
+        {%- for key in key_columns %}
+        targeted.{{ key }},
+        {%- endfor %}
+        case
+            when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
+            when breach_windows.window_start is not null
+                then {{ csops.add_minutes(
+                    'breach_windows.window_start',
+                    'targeted.target_position - breach_windows.cumulative_minutes_before'
+                ) }}
+        end as breach_at
+    from (
+        select
+            {%- for key in key_columns %}
+            starts.{{ key }},
+            {%- endfor %}
+            starts.{{ start_column }},
+            starts.{{ target_column }},
+            starts.{{ schedule_column }},
+            coalesce(sum(case when earlier_windows.window_start is not null then greatest(0.0, {{
+                csops.minutes_between(
+                    'earlier_windows.window_start',
+                    'least(earlier_windows.window_end, starts.' ~ start_column ~ ')'
+                ) }}) end), 0.0) + starts.{{ target_column }} as target_position
+        from {{ instants_relation }} as starts
+        left join {{ windows_relation }} as earlier_windows
+            on starts.{{ schedule_column }} = earlier_windows.schedule_id
+            and earlier_windows.window_start < starts.{{ start_column }}
+        group by
+            {%- for key in key_columns %}
+            starts.{{ key }},
+            {%- endfor %}
+            starts.{{ start_column }},
+            starts.{{ target_column }},
+            starts.{{ schedule_column }}
+    ) as targeted
+    left join {{ windows_relation }} as breach_windows
+        on targeted.{{ schedule_column }} = breach_windows.schedule_id
+        and targeted.target_position > breach_windows.cumulative_minutes_before
+        and targeted.target_position
+            <= breach_windows.cumulative_minutes_before + breach_windows.window_minutes
 {%- endmacro %}

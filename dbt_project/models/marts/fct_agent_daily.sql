@@ -46,7 +46,7 @@ final as (
         cast(conversations_closed as integer) as conversations_closed,
         cast(csat_responses as integer) as csat_responses,
         cast(csat_satisfied as integer) as csat_satisfied,
-        case when csat_responses > 0 then 100.0 * csat_satisfied / csat_responses end as csat_pct,
+        case when csat_responses > 0 then cast(100 as {{ csops.type_double() }}) * csat_satisfied / csat_responses end as csat_pct,
         cast(daily.first_replies as integer) as first_replies,
         first_reply_medians.first_reply_time_median_business_minutes
     from daily

@@ -77,12 +77,12 @@ final as (
         cast(csat_responses as integer) as csat_responses,
         cast(csat_satisfied as integer) as csat_satisfied,
         -- Rates are percentages 0-100, null when their denominator is 0.
-        case when csat_responses > 0 then 100.0 * csat_satisfied / csat_responses end as csat_pct,
+        case when csat_responses > 0 then cast(100 as {{ csops.type_double() }}) * csat_satisfied / csat_responses end as csat_pct,
         cast(reopened as integer) as reopened,
-        case when tickets_resolved > 0 then 100.0 * reopened / tickets_resolved end
+        case when tickets_resolved > 0 then cast(100 as {{ csops.type_double() }}) * reopened / tickets_resolved end
             as reopen_rate,
         cast(one_touch_resolutions as integer) as one_touch_resolutions,
-        case when tickets_resolved > 0 then 100.0 * one_touch_resolutions / tickets_resolved end
+        case when tickets_resolved > 0 then cast(100 as {{ csops.type_double() }}) * one_touch_resolutions / tickets_resolved end
             as one_touch_rate
     from weekly
 )

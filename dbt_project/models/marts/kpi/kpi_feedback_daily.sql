@@ -33,16 +33,16 @@ final as (
         cast(responses as integer) as responses,
         case when survey_type = 'csat' then cast(satisfied as integer) end as satisfied,
         -- Rates are percentages 0-100 (responses is never 0 on a row that exists).
-        case when survey_type = 'csat' then 100.0 * satisfied / responses end as csat_pct,
+        case when survey_type = 'csat' then cast(100 as {{ csops.type_double() }}) * satisfied / responses end as csat_pct,
         case when survey_type = 'nps' then cast(promoters as integer) end as promoters,
         case when survey_type = 'nps' then cast(passives as integer) end as passives,
         case when survey_type = 'nps' then cast(detractors as integer) end as detractors,
-        case when survey_type = 'nps' then 100.0 * (promoters - detractors) / responses end
+        case when survey_type = 'nps' then cast(100 as {{ csops.type_double() }}) * (promoters - detractors) / responses end
             as nps,
         case when survey_type = 'ces' then score_sum end as ces_score_sum,
         case when survey_type = 'ces' then score_sum / responses end as ces_mean,
         case when survey_type = 'ces' then cast(easy as integer) end as ces_easy,
-        case when survey_type = 'ces' then 100.0 * easy / responses end as ces_easy_pct
+        case when survey_type = 'ces' then cast(100 as {{ csops.type_double() }}) * easy / responses end as ces_easy_pct
     from daily
 )
 

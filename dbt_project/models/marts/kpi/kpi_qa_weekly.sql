@@ -83,8 +83,8 @@ final as (
         cast(coalesce(weekly_coverage.resolved_contacts, 0) as integer) as resolved_contacts,
         cast(coalesce(weekly_coverage.reviewed_contacts, 0) as integer) as reviewed_contacts,
         cast(
-            100.0 * weekly_coverage.reviewed_contacts
-            / nullif(weekly_coverage.resolved_contacts, 0) as double
+            cast(100 as {{ csops.type_double() }}) * weekly_coverage.reviewed_contacts
+            / nullif(weekly_coverage.resolved_contacts, 0) as {{ csops.type_double() }}
         ) as review_coverage_pct
     from weekly_reviews
     full outer join weekly_coverage

@@ -39,7 +39,7 @@ final as (
         cast(breached as integer) as breached,
         -- Percent 0-100 over the decided instances; null when none (never here, kept explicit).
         case when achieved + breached > 0
-            then 100.0 * achieved / (achieved + breached)
+            then cast(100 as {{ csops.type_double() }}) * achieved / (achieved + breached)
         end as attainment_pct
     from counted
 )

@@ -188,7 +188,7 @@ final as (
         cast(automated_resolutions as integer) as automated_resolutions,
         -- Rates are percentages 0-100, null when their denominator is 0.
         case when contacts_created > 0
-            then 100.0 * automated_resolutions / contacts_created
+            then cast(100 as {{ csops.type_double() }}) * automated_resolutions / contacts_created
         end as automated_resolution_rate,
         -- Estimated savings = automated resolutions x var cost_per_human_contact (docs/kpis.md);
         -- null while the var is unset rather than a made-up cost.
@@ -212,19 +212,19 @@ final as (
         cast(sla_achieved as integer) as sla_achieved,
         cast(sla_breached as integer) as sla_breached,
         case when sla_achieved + sla_breached > 0
-            then 100.0 * sla_achieved / (sla_achieved + sla_breached)
+            then cast(100 as {{ csops.type_double() }}) * sla_achieved / (sla_achieved + sla_breached)
         end as sla_attainment_pct,
         cast(csat_responses as integer) as csat_responses,
         cast(csat_satisfied as integer) as csat_satisfied,
-        case when csat_responses > 0 then 100.0 * csat_satisfied / csat_responses end as csat_pct,
+        case when csat_responses > 0 then cast(100 as {{ csops.type_double() }}) * csat_satisfied / csat_responses end as csat_pct,
         cast(reopened as integer) as reopened,
-        case when contacts_resolved > 0 then 100.0 * reopened / contacts_resolved end
+        case when contacts_resolved > 0 then cast(100 as {{ csops.type_double() }}) * reopened / contacts_resolved end
             as reopen_rate,
         cast(one_touch_resolutions as integer) as one_touch_resolutions,
-        case when tickets_resolved > 0 then 100.0 * one_touch_resolutions / tickets_resolved end
+        case when tickets_resolved > 0 then cast(100 as {{ csops.type_double() }}) * one_touch_resolutions / tickets_resolved end
             as one_touch_rate,
         cast(escalated as integer) as escalated,
-        case when contacts_created > 0 then 100.0 * escalated / contacts_created end
+        case when contacts_created > 0 then cast(100 as {{ csops.type_double() }}) * escalated / contacts_created end
             as escalation_rate,
         cast(backlog_open_end_of_day as integer) as backlog_open_end_of_day
     from joined
