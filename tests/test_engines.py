@@ -263,6 +263,9 @@ EXPECTED = {
     "sources": "intercom,zendesk",
     # 2024-02-27 to 2024-03-02 in a leap year: 27, 28, 29, 1, 2.
     "spine_days": 5,
+    # The same days as a series of local midnights, the first 2024-02-27 00:00 (a wall time).
+    "series_days": 5,
+    "first_series_day": datetime(2024, 2, 27, 0, 0),
 }
 
 

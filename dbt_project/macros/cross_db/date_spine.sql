@@ -31,3 +31,30 @@
             cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day'
         ) as days(day_start)
 {%- endmacro %}
+
+
+{#- Select-list expression: one row per calendar day from start_date to end_date inclusive
+    (both dates of the row read), as a wall-clock timestamp at midnight. -#}
+{% macro day_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('day_series', 'csops')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro duckdb__day_series(start_date, end_date) -%}
+    unnest(generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 1 day
+    ))
+{%- endmacro %}
+
+{% macro spark__day_series(start_date, end_date) -%}
+    explode(sequence(
+        cast(cast({{ start_date }} as date) as timestamp_ntz),
+        cast(cast({{ end_date }} as date) as timestamp_ntz),
+        interval 1 day
+    ))
+{%- endmacro %}
+
+{% macro postgres__day_series(start_date, end_date) -%}
+    generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day'
+    )
+{%- endmacro %}

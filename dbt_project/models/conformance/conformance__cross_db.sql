@@ -39,6 +39,13 @@ aggregates as (
 spine as (
     select count(*) as spine_days
     from ({{ csops.date_spine('spine_start', 'spine_end', 'instants') }}) as days
+),
+
+series as (
+    select count(*) as series_days, min(series_day) as first_series_day
+    from (
+        select {{ csops.day_series('spine_start', 'spine_end') }} as series_day from instants
+    ) as days
 )
 
 select
@@ -68,7 +75,10 @@ select
     aggregates.median_value,
     aggregates.p90_value,
     aggregates.sources,
-    spine.spine_days
+    spine.spine_days,
+    series.series_days,
+    series.first_series_day
 from instants
 cross join aggregates
 cross join spine
+cross join series

@@ -38,11 +38,10 @@ work_local_days as (
         select
             worker_id,
             time_zone,
-            unnest(generate_series(
-                cast(cast({{ csops.utc_to_local('start_at', 'time_zone') }} as date) as {{ csops.type_timestamp() }}),
-                cast(cast({{ csops.utc_to_local('end_at', 'time_zone') }} as date) as {{ csops.type_timestamp() }}),
-                interval 1 day
-            )) as local_day
+            {{ csops.day_series(
+                'cast(' ~ csops.utc_to_local('start_at', 'time_zone') ~ ' as date)',
+                'cast(' ~ csops.utc_to_local('end_at', 'time_zone') ~ ' as date)'
+            ) }} as local_day
         from timed
         where category = 'work'
     ) as days
@@ -51,13 +50,13 @@ work_local_days as (
 night_edges as (
     select
         worker_id,
-        {{ csops.local_to_utc("cast(local_day as timestamp) + interval 6 hour", 'time_zone') }}
+        {{ csops.local_to_utc(csops.local_date_plus_minutes('local_day', 360), 'time_zone') }}
             as edge_at
     from work_local_days
     union all
     select
         worker_id,
-        {{ csops.local_to_utc("cast(local_day as timestamp) + interval 22 hour", 'time_zone') }}
+        {{ csops.local_to_utc(csops.local_date_plus_minutes('local_day', 1320), 'time_zone') }}
             as edge_at
     from work_local_days
 ),
