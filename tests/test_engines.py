@@ -61,6 +61,7 @@ ENGINE_MARTS = {
         "kpi_qa_weekly",
         "kpi_qa_category_weekly",
         "kpi_change_drivers_weekly",
+        "kpi_target_attainment_weekly",
     ),
     "postgres": ("dim_team",),
 }

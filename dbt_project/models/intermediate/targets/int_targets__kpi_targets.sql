@@ -48,13 +48,13 @@ problems as (
             ) then 'kpi ''' || coalesce(kpi, '') || ''' is not one of {{ csops.target_kpis() | join(", ") }}' end,
             case when coalesce(team_name, '') = ''
                 then 'team_name is empty (a team''s name, or * for every team)' end,
-            case when try_cast(target as {{ csops.type_double() }}) is null or not isfinite(try_cast(target as {{ csops.type_double() }}))
+            case when not {{ csops.is_finite_number('target') }}
                 then 'target ''' || coalesce(target, '') || ''' is not a number' end,
             case when direction is null or direction not in ('higher', 'lower')
                 then 'direction ''' || coalesce(direction, '') || ''' is not higher or lower' end,
-            case when try_cast(valid_from as date) is null
+            case when {{ csops.try_date('valid_from') }} is null
                 then 'valid_from ''' || coalesce(valid_from, '') || ''' is not a date (YYYY-MM-DD)' end,
-            case when count(*) over (partition by kpi, team_name, try_cast(valid_from as date)) > 1
+            case when count(*) over (partition by kpi, team_name, {{ csops.try_date('valid_from') }}) > 1
                 then 'another row has the same kpi, team_name and valid_from' end
         ) as problem
     from trimmed
@@ -63,10 +63,10 @@ problems as (
 checked as (
     select *
     from problems
-    -- error() stops the query on the first row with a problem; the filter keeps it from being
-    -- optimised away (a column nobody reads would be).
+    -- The error function stops the query on the first row with a problem; the filter keeps it
+    -- from being optimised away (a column nobody reads would be).
     where case
-        when problem != '' then error(
+        when problem != '' then {{ csops.error_function() }}(
             {{ csops.sql_string(origin) }} || ': row (' || concat_ws(', ',
                 coalesce(kpi, ''), coalesce(team_name, ''), coalesce(target, ''),
                 coalesce(direction, ''), coalesce(valid_from, '')
