@@ -264,6 +264,15 @@ EXPECTED = {
     "sources": "intercom,zendesk",
     # 2024-02-27 to 2024-03-02 in a leap year: 27, 28, 29, 1, 2.
     "spine_days": 5,
+    # 2024-03-10 01:00 UTC to 2024-03-11 04:30 UTC touches two UTC days, the last starting at
+    # 2024-03-11 00:00 UTC.
+    "utc_days": 2,
+    "last_utc_day": datetime(2024, 3, 11, tzinfo=UTC),
+    # 2024-03-10 07:44:59.9 UTC is on the UTC day starting 2024-03-10 00:00.
+    "utc_day_start_of": datetime(2024, 3, 10, tzinfo=UTC),
+    # Of the rows whose source is not zendesk (intercom at 2; null at 10 is left out by the
+    # filter, as null != 'zendesk' is not true), the one with the smallest value: intercom.
+    "arg_min_source": "intercom",
     # The same days as a series of local midnights, the first 2024-02-27 00:00 (a wall time).
     "series_days": 5,
     "first_series_day": datetime(2024, 2, 27, 0, 0),

@@ -58,3 +58,43 @@
         cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day'
     )
 {%- endmacro %}
+
+
+{#- The instant the UTC day of an instant starts. -#}
+{% macro utc_day_start_of(timestamp_tz) -%}
+    {{ return(adapter.dispatch('utc_day_start_of', 'csops')(timestamp_tz)) }}
+{%- endmacro %}
+
+{#- DuckDB and Spark truncate in the session's zone, which csops sets to UTC. -#}
+{% macro default__utc_day_start_of(timestamp_tz) -%}
+    date_trunc('day', {{ timestamp_tz }})
+{%- endmacro %}
+
+{% macro postgres__utc_day_start_of(timestamp_tz) -%}
+    (date_trunc('day', {{ timestamp_tz }} at time zone 'UTC') at time zone 'UTC')
+{%- endmacro %}
+
+
+{#- Select-list expression: one row per UTC day an instant range touches, each the instant its
+    day starts. -#}
+{% macro utc_day_series(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('utc_day_series', 'csops')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro duckdb__utc_day_series(start_ts, end_ts) -%}
+    unnest(generate_series(
+        date_trunc('day', {{ start_ts }}), date_trunc('day', {{ end_ts }}), interval 1 day
+    ))
+{%- endmacro %}
+
+{% macro spark__utc_day_series(start_ts, end_ts) -%}
+    explode(sequence(
+        date_trunc('DAY', {{ start_ts }}), date_trunc('DAY', {{ end_ts }}), interval 1 day
+    ))
+{%- endmacro %}
+
+{% macro postgres__utc_day_series(start_ts, end_ts) -%}
+    generate_series(
+        {{ csops.utc_day_start_of(start_ts) }}, {{ csops.utc_day_start_of(end_ts) }}, interval '1 day'
+    )
+{%- endmacro %}

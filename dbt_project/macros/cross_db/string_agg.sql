@@ -17,3 +17,24 @@
 {% macro postgres__sorted_distinct_string_agg(expression, delimiter) -%}
     string_agg(distinct {{ expression }}, '{{ delimiter }}' order by {{ expression }})
 {%- endmacro %}
+
+
+{#- Aggregate: the value of `expression` on the row with the smallest `ordering`, among the
+    rows where `condition` holds (all when none). -#}
+{% macro arg_min(expression, ordering, condition=none) -%}
+    {{ return(adapter.dispatch('arg_min', 'csops')(expression, ordering, condition)) }}
+{%- endmacro %}
+
+{% macro duckdb__arg_min(expression, ordering, condition) -%}
+    arg_min({{ expression }}, {{ ordering }}){% if condition %} filter (where {{ condition }}){% endif %}
+{%- endmacro %}
+
+{% macro spark__arg_min(expression, ordering, condition) -%}
+    min_by({{ expression }}, {{ ordering }}){% if condition %} filter (where {{ condition }}){% endif %}
+{%- endmacro %}
+
+{#- The filter belongs inside the subscripted aggregate. -#}
+{% macro postgres__arg_min(expression, ordering, condition) -%}
+    (array_agg({{ expression }} order by {{ ordering }})
+        {%- if condition %} filter (where {{ condition }}){% endif %})[1]
+{%- endmacro %}

@@ -32,13 +32,20 @@ aggregates as (
     select
         {{ csops.percentile_cont('value', 0.5) }} as median_value,
         {{ csops.percentile_cont('value', 0.9) }} as p90_value,
-        {{ csops.sorted_distinct_string_agg('source') }} as sources
+        {{ csops.sorted_distinct_string_agg('source') }} as sources,
+        {{ csops.arg_min('source', 'value', "source != 'zendesk'") }} as arg_min_source
     from numbers
 ),
 
 spine as (
     select count(*) as spine_days
     from ({{ csops.date_spine('spine_start', 'spine_end', 'instants') }}) as days
+),
+
+utc_days as (
+    select count(*) as utc_days, max(utc_day) as last_utc_day
+    from (select {{ csops.utc_day_series('start_at', 'instant_0430_utc') }} as utc_day from instants)
+        as days
 ),
 
 series as (
@@ -65,6 +72,7 @@ select
     {{ csops.to_reporting_date('new_york_evening') }} as to_reporting_date,
     {{ csops.reporting_day_start('monday') }} as reporting_day_start,
     {{ csops.surrogate_key(["'zendesk'", '123']) }} as surrogate_key,
+    {{ csops.utc_day_start_of('in_a_quarter') }} as utc_day_start_of,
     {{ csops.local_to_utc('new_york_gap', "'America/New_York'") }} as local_to_utc_gap,
     {{ csops.local_to_utc('new_york_repeated', "'America/New_York'") }} as local_to_utc_repeated,
     {{ csops.local_to_utc('new_york_summer', "'America/New_York'") }} as local_to_utc_summer,
@@ -75,6 +83,9 @@ select
     aggregates.median_value,
     aggregates.p90_value,
     aggregates.sources,
+    aggregates.arg_min_source,
+    utc_days.utc_days,
+    utc_days.last_utc_day,
     spine.spine_days,
     series.series_days,
     series.first_series_day
@@ -82,3 +93,4 @@ from instants
 cross join aggregates
 cross join spine
 cross join series
+cross join utc_days

@@ -46,9 +46,7 @@ work_segment_days as (
         agent_key,
         segment_start,
         segment_end,
-        unnest(generate_series(
-            date_trunc('day', segment_start), date_trunc('day', segment_end), interval 1 day
-        )) as segment_day
+        {{ csops.utc_day_series('segment_start', 'segment_end') }} as segment_day
     from work_segments
 ),
 
@@ -59,8 +57,8 @@ in_shift as (
     from buckets
     inner join work_segment_days
         on buckets.agent_key = work_segment_days.agent_key
-        and date_trunc('day', buckets.bucket_start) = work_segment_days.segment_day
-        and work_segment_days.segment_start < buckets.bucket_start + interval 15 minute
+        and {{ csops.utc_day_start_of('buckets.bucket_start') }} = work_segment_days.segment_day
+        and work_segment_days.segment_start < {{ csops.add_minutes('buckets.bucket_start', 15) }}
         and work_segment_days.segment_end > buckets.bucket_start
 ),
 

@@ -83,9 +83,7 @@ segments as (
 timed_days as (
     select
         *,
-        unnest(generate_series(
-            date_trunc('day', start_at), date_trunc('day', end_at), interval 1 day
-        )) as touched_day
+        {{ csops.utc_day_series('start_at', 'end_at') }} as touched_day
     from timed
 ),
 
@@ -95,14 +93,14 @@ covered as (
         segments.segment_start,
         segments.segment_end,
         bool_or(timed.category in ('break', 'time_off')) as is_off,
-        arg_min(timed.shift_key, timed.work_rank) filter (where timed.category = 'work')
+        {{ csops.arg_min('timed.shift_key', 'timed.work_rank', "timed.category = 'work'") }}
             as shift_key,
         max(timed.agent_key) as agent_key,
         max(timed.time_zone) as time_zone
     from segments
     inner join timed_days as timed
         on segments.worker_id = timed.worker_id
-        and date_trunc('day', segments.segment_start) = timed.touched_day
+        and {{ csops.utc_day_start_of('segments.segment_start') }} = timed.touched_day
         and timed.start_at <= segments.segment_start
         and timed.end_at >= segments.segment_end
     where segments.segment_end is not null
