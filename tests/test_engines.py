@@ -1,4 +1,4 @@
-"""The same dbt project on DuckDB, Spark and PostgreSQL gives the same marts (issue 18).
+"""The same dbt project on DuckDB, Spark and PostgreSQL gives the same marts.
 
 One simulated org's landing zone is built on each engine: DuckDB reads it in place, Spark
 through external tables over the same folders, PostgreSQL after the landing zone is copied
