@@ -141,9 +141,7 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
             for schema, names in tables.items()
             for name in names
         }
-
-    with duckdb.connect(str(base / "duckdb" / "warehouse.duckdb"), read_only=True) as con:
-        cursor = con.execute("select * from conformance.conformance__cross_db")
+        cursor = con.execute("select * from conformance.conformance__cross_db limit 0")
         found["columns"] = [column[0] for column in cursor.description]  # type: ignore[assignment]
 
     spark = spark_env(base / "spark_build")

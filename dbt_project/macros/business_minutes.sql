@@ -113,19 +113,7 @@
 {% macro duckdb__business_breach_at(
     instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
 ) -%}
-    select
-        {%- for key in key_columns %}
-        targeted.{{ key }},
-        {%- endfor %}
-        case
-            when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
-            when breach_windows.cumulative_minutes_before + breach_windows.window_minutes
-                >= targeted.target_position
-                then {{ csops.add_minutes(
-                    'breach_windows.window_start',
-                    'targeted.target_position - breach_windows.cumulative_minutes_before'
-                ) }}
-        end as breach_at
+    {{ csops.breach_select(key_columns, start_column, target_column) }}
     from (
         select
             starts.*,
@@ -219,18 +207,7 @@
 {% macro default__business_breach_at(
     instants_relation, windows_relation, key_columns, start_column, target_column, schedule_column
 ) -%}
-    select
-        {%- for key in key_columns %}
-        targeted.{{ key }},
-        {%- endfor %}
-        case
-            when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
-            when breach_windows.window_start is not null
-                then {{ csops.add_minutes(
-                    'breach_windows.window_start',
-                    'targeted.target_position - breach_windows.cumulative_minutes_before'
-                ) }}
-        end as breach_at
+    {{ csops.breach_select(key_columns, start_column, target_column) }}
     from (
         select
             {%- for key in key_columns %}
@@ -261,4 +238,25 @@
         and targeted.target_position > breach_windows.cumulative_minutes_before
         and targeted.target_position
             <= breach_windows.cumulative_minutes_before + breach_windows.window_minutes
+{%- endmacro %}
+
+
+{#- The select list of a breach lookup, on `targeted` (the instants with their target
+    position) and `breach_windows` (the window the position falls in, when one reaches it):
+    the keys, and the start itself for a target of zero or less, else the instant the window
+    reaches the position, else null (the windows end before the target does). -#}
+{% macro breach_select(key_columns, start_column, target_column) -%}
+    select
+        {%- for key in key_columns %}
+        targeted.{{ key }},
+        {%- endfor %}
+        case
+            when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
+            when breach_windows.cumulative_minutes_before + breach_windows.window_minutes
+                >= targeted.target_position
+                then {{ csops.add_minutes(
+                    'breach_windows.window_start',
+                    'targeted.target_position - breach_windows.cumulative_minutes_before'
+                ) }}
+        end as breach_at
 {%- endmacro %}
