@@ -44,16 +44,50 @@
 {% macro spark__error_function() -%}raise_error{%- endmacro %}
 
 
-{#- PostgreSQL: a number's and a date's text by pattern, and an error function of its own,
-    are still to write (docs/scale.md). -#}
-{% macro default__is_finite_number(text) -%}
-    {{ csops.not_ported('is_finite_number') }}
+{#- PostgreSQL has no cast that gives null on bad text and no function that raises: the three
+    come from functions csops.create_engine_functions creates at the start of every run. -#}
+{% macro postgres__is_finite_number(text) -%}
+    coalesce(
+        {{ target.schema }}.csops_try_double({{ text }})
+            not in ('Infinity'::double precision, '-Infinity'::double precision, 'NaN'::double precision),
+        false
+    )
 {%- endmacro %}
 
-{% macro default__try_date(text) -%}
-    {{ csops.not_ported('try_date') }}
+{#- Only the date form counts, as on Spark. -#}
+{% macro postgres__try_date(text) -%}
+    case when {{ text }} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then {{ target.schema }}.csops_try_date({{ text }}) end
 {%- endmacro %}
 
-{% macro default__error_function() -%}
-    {{ csops.not_ported('error_function') }}
+{% macro postgres__error_function() -%}{{ target.schema }}.csops_error{%- endmacro %}
+
+
+{#- on-run-start: the functions above, on the engines that need them. -#}
+{% macro create_engine_functions() -%}
+    {{ return(adapter.dispatch('create_engine_functions', 'csops')()) }}
+{%- endmacro %}
+
+{% macro default__create_engine_functions() -%}{%- endmacro %}
+
+{% macro postgres__create_engine_functions() -%}
+    create schema if not exists {{ target.schema }};
+    create or replace function {{ target.schema }}.csops_try_double(value text)
+    returns double precision language plpgsql immutable as $$
+    begin
+        return value::double precision;
+    exception when others then
+        return null;
+    end $$;
+    create or replace function {{ target.schema }}.csops_try_date(value text)
+    returns date language plpgsql immutable as $$
+    begin
+        return value::date;
+    exception when others then
+        return null;
+    end $$;
+    create or replace function {{ target.schema }}.csops_error(message text)
+    returns boolean language plpgsql volatile as $$
+    begin
+        raise exception '%', message;
+    end $$;
 {%- endmacro %}

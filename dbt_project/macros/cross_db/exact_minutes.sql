@@ -14,3 +14,18 @@
 {% macro default__exact_minutes(expression) -%}
     (round(({{ expression }}) * 60000000.0) / 60000000.0)
 {%- endmacro %}
+
+
+{#- A double rounded to `digits` decimals, as a double. -#}
+{% macro round_double(expression, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'csops')(expression, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_double(expression, digits) -%}
+    round({{ expression }}, {{ digits }})
+{%- endmacro %}
+
+{#- PostgreSQL rounds to decimals only a numeric. -#}
+{% macro postgres__round_double(expression, digits) -%}
+    cast(round(cast({{ expression }} as numeric), {{ digits }}) as double precision)
+{%- endmacro %}

@@ -1,5 +1,5 @@
-{#- A 64-bit hash of `values` (a list of SQL expressions; a table alias counts every column of
-    its row): for fingerprints compared with themselves, never stored as keys. -#}
+{#- A 64-bit hash of `values` (a list of SQL expressions; csops.whole_row(alias) counts every
+    column of a row): for fingerprints compared with themselves, never stored as keys. -#}
 {% macro row_hash(values) -%}
     {{ return(adapter.dispatch('row_hash', 'csops')(values)) }}
 {%- endmacro %}
@@ -8,23 +8,49 @@
     hash({{ values | join(', ') }})
 {%- endmacro %}
 
-
-{#- The select list of every column of the relation read whose name does not start with
-    `prefix` (the landing columns start with '_'). -#}
-{% macro columns_not_starting_with(prefix) -%}
-    {{ return(adapter.dispatch('columns_not_starting_with', 'csops')(prefix)) }}
+{% macro spark__row_hash(values) -%}
+    xxhash64({{ values | join(', ') }})
 {%- endmacro %}
 
-{% macro duckdb__columns_not_starting_with(prefix) -%}
+{#- The first 64 bits of the md5 of the values' record in text (a null and an empty text
+    differ there). -#}
+{% macro default__row_hash(values) -%}
+    ('x' || substr(md5(row({{ values | join(', ') }})::text), 1, 16))::bit(64)::bigint
+{%- endmacro %}
+
+
+{#- A row of the relation aliased `alias`, as one value. -#}
+{% macro whole_row(alias) -%}
+    {{ return(adapter.dispatch('whole_row', 'csops')(alias)) }}
+{%- endmacro %}
+
+{#- DuckDB reads a table alias as the struct of its row, PostgreSQL as its record. -#}
+{% macro default__whole_row(alias) -%}{{ alias }}{%- endmacro %}
+
+{% macro spark__whole_row(alias) -%}struct({{ alias }}.*){%- endmacro %}
+
+
+{#- The select list of every column of `relation` whose name does not start with `prefix`
+    (the landing columns start with '_'). -#}
+{% macro columns_not_starting_with(relation, prefix) -%}
+    {{ return(adapter.dispatch('columns_not_starting_with', 'csops')(relation, prefix)) }}
+{%- endmacro %}
+
+{% macro duckdb__columns_not_starting_with(relation, prefix) -%}
     columns(lambda c: not starts_with(c, '{{ prefix }}'))
 {%- endmacro %}
 
-{#- The fingerprints feed the incremental machinery, which is DuckDB's: the other engines
-    build in full (macros/incremental/incremental_model.sql). -#}
-{% macro default__row_hash(values) -%}
-    {{ csops.not_ported('row_hash') }}
-{%- endmacro %}
-
-{% macro default__columns_not_starting_with(prefix) -%}
-    {{ csops.not_ported('columns_not_starting_with') }}
+{#- Elsewhere the columns are listed from the warehouse's catalog when the model runs. -#}
+{% macro default__columns_not_starting_with(relation, prefix) -%}
+    {%- if execute -%}
+        {%- set names = [] -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- if not column.name.startswith(prefix) -%}
+                {%- do names.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ names | join(', ') }}
+    {%- else -%}
+        *
+    {%- endif -%}
 {%- endmacro %}

@@ -12,7 +12,7 @@ admins as (
 admin_team_memberships as (
     select
         admin_id,
-        {{ csops.unnest_list('team_ids') }} as team_id
+        {{ csops.unnest_list('team_ids', 'string') }} as team_id
     from admins
 ),
 

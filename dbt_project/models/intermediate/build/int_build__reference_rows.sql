@@ -31,8 +31,10 @@ final as (
         {{ for_tickets }} as for_tickets,
         {{ for_conversations }} as for_conversations,
         cast(null as {{ csops.type_timestamp_tz() }}) as created_at,
-        {{ csops.row_hash(["'" ~ name ~ "'", 'row_value']) }} as row_hash
-    from (select {{ csops.columns_not_starting_with('_') }} from {{ ref(name) }}) as row_value
+        {{ csops.row_hash(["'" ~ name ~ "'", csops.whole_row('row_value')]) }} as row_hash
+    from (
+        select {{ csops.columns_not_starting_with(ref(name), '_') }} from {{ ref(name) }}
+    ) as row_value
     union all
     {%- endfor %}
     select

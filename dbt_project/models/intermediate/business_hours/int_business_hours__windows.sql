@@ -71,8 +71,8 @@ unnested_intervals as (
 weekly_intervals as (
     select
         schedule_id,
-        weekly_interval.start_time as start_minute,
-        weekly_interval.end_time as end_minute
+        {{ csops.list_field('weekly_interval', 'start_time', 'integer') }} as start_minute,
+        {{ csops.list_field('weekly_interval', 'end_time', 'integer') }} as end_minute
     from unnested_intervals
 ),
 

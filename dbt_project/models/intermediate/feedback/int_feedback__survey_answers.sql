@@ -31,15 +31,15 @@ typed_answers as (
         hidden_ticket_id,
         hidden_conversation_id,
         hidden_email,
-        answer.field_ref as question_ref,
+        {{ csops.list_field('answer', 'field_ref', 'string') }} as question_ref,
         case
             {%- for survey_type, refs in refs_by_type.items() %}
-            when answer.field_ref in (
+            when {{ csops.list_field('answer', 'field_ref', 'string') }} in (
                 {%- for field_ref in refs %}'{{ field_ref }}'{% if not loop.last %}, {% endif %}{% endfor -%}
             ) then '{{ survey_type }}'
             {%- endfor %}
         end as survey_type,
-        cast(answer.number as {{ csops.type_double() }}) as score
+        cast({{ csops.list_field('answer', 'number', 'double') }} as {{ csops.type_double() }}) as score
     from answers
 ),
 

@@ -116,8 +116,8 @@ final as (
         segment_end,
         {{ csops.minutes_between('segment_start', 'segment_end') }} as minutes,
         (
-            hour({{ csops.utc_to_local('segment_start', 'time_zone') }}) >= 22
-            or hour({{ csops.utc_to_local('segment_start', 'time_zone') }}) < 6
+            extract(hour from {{ csops.utc_to_local('segment_start', 'time_zone') }}) >= 22
+            or extract(hour from {{ csops.utc_to_local('segment_start', 'time_zone') }}) < 6
         ) as is_night
     from covered
     where not is_off

@@ -44,9 +44,9 @@ conditions as (
     select
         sla_policy_id,
         condition_group,
-        lower(condition.field) as condition_field,
-        lower(condition.operator) as condition_operator,
-        condition.value as condition_value
+        lower({{ csops.list_field('condition', 'field', 'string') }}) as condition_field,
+        lower({{ csops.list_field('condition', 'operator', 'string') }}) as condition_operator,
+        {{ csops.list_field('condition', 'value', 'string') }} as condition_value
     from (
         select * from all_conditions
         union all
@@ -124,10 +124,10 @@ policy_metrics as (
 policy_targets as (
     select
         sla_policy_id,
-        lower(policy_metric.priority) as priority,
-        lower(policy_metric.metric) as metric,
-        cast(policy_metric.target as {{ csops.type_double() }}) as target_minutes,
-        coalesce(policy_metric.business_hours, false) as in_business_hours
+        lower({{ csops.list_field('policy_metric', 'priority', 'string') }}) as priority,
+        lower({{ csops.list_field('policy_metric', 'metric', 'string') }}) as metric,
+        cast({{ csops.list_field('policy_metric', 'target', 'integer') }} as {{ csops.type_double() }}) as target_minutes,
+        coalesce({{ csops.list_field('policy_metric', 'business_hours', 'boolean') }}, false) as in_business_hours
     from policy_metrics
 ),
 

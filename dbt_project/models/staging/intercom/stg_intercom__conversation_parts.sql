@@ -19,15 +19,15 @@ exploded as (
 
 final as (
     select
-        cast(part.id as {{ csops.type_string() }}) as part_id,
+        cast({{ csops.list_field('part', 'id', 'string') }} as {{ csops.type_string() }}) as part_id,
         conversation_id,
-        lower(part.part_type) as part_type,
-        lower(part.author_type) as author_type,
-        cast(part.author_id as {{ csops.type_string() }}) as author_id,
-        part.created_at as created_at,
-        coalesce(part.has_body, false) as has_body,
-        lower(part.assigned_to_type) as assigned_to_type,
-        cast(part.assigned_to_id as {{ csops.type_string() }}) as assigned_to_id,
+        lower({{ csops.list_field('part', 'part_type', 'string') }}) as part_type,
+        lower({{ csops.list_field('part', 'author_type', 'string') }}) as author_type,
+        cast({{ csops.list_field('part', 'author_id', 'string') }} as {{ csops.type_string() }}) as author_id,
+        {{ csops.list_field('part', 'created_at', 'timestamp_tz') }} as created_at,
+        coalesce({{ csops.list_field('part', 'has_body', 'boolean') }}, false) as has_body,
+        lower({{ csops.list_field('part', 'assigned_to_type', 'string') }}) as assigned_to_type,
+        cast({{ csops.list_field('part', 'assigned_to_id', 'string') }} as {{ csops.type_string() }}) as assigned_to_id,
         _extracted_at
     from exploded
 )

@@ -27,19 +27,19 @@ exploded as (
 
 final as (
     select
-        cast(event.id as bigint) as event_id,
+        cast({{ csops.list_field('event', 'id', 'bigint') }} as bigint) as event_id,
         audit_id,
         ticket_id,
         created_at,
         author_id as audit_author_id,
         via_channel,
-        event.type as event_type,
-        event.field_name as field_name,
-        event.value as value,
-        event.previous_value as previous_value,
-        event.public as is_public,
+        {{ csops.list_field('event', 'type', 'string') }} as event_type,
+        {{ csops.list_field('event', 'field_name', 'string') }} as field_name,
+        {{ csops.list_field('event', 'value', 'string') }} as value,
+        {{ csops.list_field('event', 'previous_value', 'string') }} as previous_value,
+        {{ csops.list_field('event', 'public', 'boolean') }} as is_public,
         -- Comment events name their own author; other events are made by the audit's author.
-        coalesce(cast(event.author_id as bigint), author_id) as event_author_id,
+        coalesce(cast({{ csops.list_field('event', 'author_id', 'bigint') }} as bigint), author_id) as event_author_id,
         _window_end,
         _extracted_at
     from exploded

@@ -15,12 +15,12 @@ exploded as (
 final as (
     select
         review_id,
-        cast(rating.category_id as {{ csops.type_string() }}) as category_id,
-        rating.category_name as category_name,
-        rating.score as score,
-        rating.weight as weight,
-        coalesce(rating.critical, false) as is_critical,
-        rating.score is null as is_na
+        cast({{ csops.list_field('rating', 'category_id', 'string') }} as {{ csops.type_string() }}) as category_id,
+        {{ csops.list_field('rating', 'category_name', 'string') }} as category_name,
+        {{ csops.list_field('rating', 'score', 'double') }} as score,
+        {{ csops.list_field('rating', 'weight', 'double') }} as weight,
+        coalesce({{ csops.list_field('rating', 'critical', 'boolean') }}, false) as is_critical,
+        {{ csops.list_field('rating', 'score', 'double') }} is null as is_na
     from exploded
 )
 
