@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipelines.settings import KNOWN_SOURCES, Settings, SettingsError
+from pipelines.settings import ENGINES, KNOWN_SOURCES, Settings, SettingsError
 
 MART_SCHEMA = "marts"
 
@@ -140,7 +140,8 @@ def execute(request: RunRequest, settings: Settings) -> int:
     mode = "demo (simulated org on 127.0.0.1)" if settings.demo else ", ".join(settings.sources)
     print(
         f"csops: {request.first_day}..{request.last_day} "
-        f"({(request.last_day - request.first_day).days + 1} days), sources: {mode}",
+        f"({(request.last_day - request.first_day).days + 1} days), sources: {mode}, "
+        f"engine: {settings.engine}",
         file=sys.stderr,
     )
     with dg.DagsterInstance.get() as instance:
@@ -274,7 +275,42 @@ def mart_row_counts(settings: Settings) -> list[str]:
     return lines
 
 
+def choose_engine(target: str | None) -> None:
+    """`--target` wins over CSOPS_ENGINE; an engine whose dbt adapter (or runtime) is missing
+    stops the run before anything lands, saying how to install it."""
+    import shutil
+
+    if target:
+        os.environ["CSOPS_ENGINE"] = target
+    engine = Settings.from_env().engine
+    needs = {
+        "spark": ("dbt.adapters.spark", "pyspark"),
+        "postgres": ("dbt.adapters.postgres", "psycopg2"),
+    }.get(engine, ())
+    missing = [name for name in needs if not _importable(name)]
+    if missing:
+        raise UsageError(
+            f"the {engine} engine needs {', '.join(missing)}: install csops with the engines "
+            "extra (make setup-engines, docs/scale.md)"
+        )
+    if engine == "spark" and shutil.which("java") is None:
+        raise UsageError(
+            "the spark engine needs Java 17 on PATH (make engines-runtime installs Debian's "
+            "openjdk-17-jre-headless; docs/scale.md)"
+        )
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    choose_engine(args.target)
     settings = Settings.from_env()
     request = validate_range(
         _parse_day("--start", args.start), _parse_day("--end", args.end), settings
@@ -289,6 +325,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UsageError(f"--days {args.days} must be at least 1")
     os.environ["CSOPS_SOURCES"] = "demo"
+    choose_engine(args.target)
     settings = Settings.from_env()
     last = _yesterday()
     request = validate_range(last - timedelta(days=args.days - 1), last, settings)
@@ -402,6 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first UTC day")
     run.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last UTC day (inclusive)")
+    run.add_argument(
+        "--target",
+        choices=ENGINES,
+        default=None,
+        help="the engine dbt builds the models on (default: CSOPS_ENGINE, else duckdb; "
+        "spark and postgres need the engines extra, docs/scale.md)",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser(
@@ -413,6 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--days", type=int, default=90, help="number of days (default: 90)")
+    demo.add_argument(
+        "--target",
+        choices=ENGINES,
+        default=None,
+        help="the engine dbt builds the models on (default: CSOPS_ENGINE, else duckdb; "
+        "spark and postgres need the engines extra, docs/scale.md)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     report = sub.add_parser(

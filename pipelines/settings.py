@@ -22,6 +22,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
 KNOWN_SOURCES = ("zendesk", "intercom", "typeform", "zendesk_qa", "shifts")
+# The engines the dbt project builds on (CSOPS_ENGINE, `csops run --target`; docs/scale.md).
+ENGINES = ("duckdb", "spark", "postgres")
 
 # The Dagster concurrency pool of every step that writes (or must read a settled) warehouse:
 # the dbt build and the publish. DuckDB allows one writing process per file, so the instance
@@ -59,6 +61,11 @@ class Settings:
     # CSOPS_KPI_TARGETS: the user's KPI targets CSV, read by dbt instead of the seed
     # kpi_targets (the var kpi_targets_path); None keeps the seed.
     kpi_targets: Path | None = None
+    # CSOPS_ENGINE: where dbt builds the models. Off DuckDB, the marts are then copied into
+    # the warehouse above, which the gates, the serving copy and the report read.
+    engine: str = "duckdb"
+    # CSOPS_SPARK_WAREHOUSE: the Spark session's tables and catalog (spark only).
+    spark_warehouse: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -91,15 +98,24 @@ class Settings:
                 "a CSV with the columns kpi, team_name, target, direction, valid_from, or unset "
                 "it to use the example targets"
             )
+        engine = env.get("CSOPS_ENGINE", "").strip().lower() or "duckdb"
+        if engine not in ENGINES:
+            raise SettingsError(
+                f"CSOPS_ENGINE={engine!r} is not an engine csops builds on: use one of "
+                f"{', '.join(ENGINES)}"
+            )
+        warehouse = _path(env, "CSOPS_WAREHOUSE", "data/warehouse.duckdb")
         return cls(
             lake=_path(env, "CSOPS_LAKE", "data/lake"),
-            warehouse=_path(env, "CSOPS_WAREHOUSE", "data/warehouse.duckdb"),
+            warehouse=warehouse,
             serving=_path(env, "CSOPS_SERVING", "data/serving"),
             dagster_home=_path(env, "DAGSTER_HOME", str(PROJECT_ROOT / "dagster_home")),
             sources=sources,
             demo=demo,
             start_date=start_date,
             kpi_targets=kpi_targets,
+            engine=engine,
+            spark_warehouse=_path(env, "CSOPS_SPARK_WAREHOUSE", str(warehouse.parent / "spark")),
         )
 
     def partition_start(self) -> date:
@@ -124,6 +140,9 @@ class Settings:
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
         if self.kpi_targets is not None:
             os.environ["CSOPS_KPI_TARGETS"] = str(self.kpi_targets)
+        os.environ["CSOPS_ENGINE"] = self.engine
+        if self.spark_warehouse is not None:
+            os.environ["CSOPS_SPARK_WAREHOUSE"] = str(self.spark_warehouse)
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
         self.lake.mkdir(parents=True, exist_ok=True)
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)

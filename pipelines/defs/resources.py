@@ -27,6 +27,8 @@ class CsopsSettings(dg.ConfigurableResource):
     demo: bool
     start_date: str | None = None
     kpi_targets: str | None = None
+    engine: str = "duckdb"
+    spark_warehouse: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "CsopsSettings":
@@ -39,6 +41,8 @@ class CsopsSettings(dg.ConfigurableResource):
             demo=settings.demo,
             start_date=settings.start_date.isoformat() if settings.start_date else None,
             kpi_targets=str(settings.kpi_targets) if settings.kpi_targets else None,
+            engine=settings.engine,
+            spark_warehouse=str(settings.spark_warehouse) if settings.spark_warehouse else None,
         )
 
     @classmethod
@@ -58,4 +62,6 @@ class CsopsSettings(dg.ConfigurableResource):
             demo=self.demo,
             start_date=date.fromisoformat(self.start_date) if self.start_date else None,
             kpi_targets=Path(self.kpi_targets) if self.kpi_targets else None,
+            engine=self.engine,
+            spark_warehouse=Path(self.spark_warehouse) if self.spark_warehouse else None,
         )

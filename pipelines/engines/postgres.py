@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -109,10 +110,17 @@ def load_landing_zone(
             duck.execute(f"copy (select {select} from {relation}) to '{csv}' (header false)")
             target = f"{_quote(schema)}.{_quote(table)}"
             definition = ", ".join(f"{_quote(n)} {_pg_type(k)}" for n, k, *_ in columns)
+            wanted = [(n, _pg_type(k)) for n, k, *_ in columns]
             with pg.cursor() as cursor, csv.open() as data:
                 cursor.execute(f"create schema if not exists {_quote(schema)}")
-                cursor.execute(f"drop table if exists {target}")
-                cursor.execute(f"create table {target} ({definition})")
+                if _existing_columns(cursor, schema, table) == wanted:
+                    # Emptied in place: the views a dbt build made over it stay valid.
+                    cursor.execute(f"truncate {target}")
+                else:
+                    # New (or changed) columns: the table is made again, and the views over
+                    # it with it (the next dbt build creates them anew).
+                    cursor.execute(f"drop table if exists {target} cascade")
+                    cursor.execute(f"create table {target} ({definition})")
                 cursor.copy_expert(f"copy {target} from stdin with (format csv)", data)
                 cursor.execute(f"select count(*) from {target}")
                 rows = cursor.fetchone()[0]
@@ -122,3 +130,23 @@ def load_landing_zone(
             if on_table:
                 on_table(done, time.monotonic() - started)
     return loaded
+
+
+# PostgreSQL's names (format_type) of the types _pg_type gives.
+_FORMATTED = {"timestamp": "timestamp without time zone"}
+
+
+def _existing_columns(cursor: Any, schema: str, table: str) -> list[tuple[str, str]] | None:
+    """The (name, type) of each column of the table as the loader names types, or None."""
+    cursor.execute(
+        "select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a "
+        "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = %s and c.relname = %s and a.attnum > 0 and not a.attisdropped "
+        "order by a.attnum",
+        (schema, table),
+    )
+    found = cursor.fetchall()
+    if not found:
+        return None
+    named = {_FORMATTED.get(kind, kind): kind for kind in {*PG_TYPES.values(), "jsonb"}}
+    return [(name, named.get(kind, kind)) for name, kind in found]

@@ -31,9 +31,11 @@
 {% macro incremental_model(kind, key, scope_key=none, post_hook=[]) -%}
     {#- The incremental machinery is DuckDB's (its state tables, its delete and insert in one
         transaction): on the other engines each such model is a table built in full on every
-        run (docs/scale.md). -#}
+        run (docs/scale.md). Its inputs are still referenced, so the lineage (and the order the
+        orchestrator expects the models in) is the same on every engine. -#}
     {%- if target.type != 'duckdb' -%}
         {%- do config({'materialized': 'table', 'post_hook': post_hook}) -%}
+        {%- do csops.build_inputs(kind) -%}
         {{ return({'kind': kind, 'mode': 'none'}) }}
     {%- endif -%}
     {%- do config({

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,12 +142,21 @@ def csops_dbt_models(
     # window), so re-running an old day yields the same warehouse. They run in the same run
     # as the raw days they follow; as partitioned assets, a 90-day backfill recorded 90
     # materializations of each of them (about a minute of the demo spent on bookkeeping).
-    args = ["build", *DBT_BUILD_ARGS, *(["--full-refresh"] if config.full_refresh else [])]
+    resolved = settings.resolved
+    args = [
+        "build",
+        *DBT_BUILD_ARGS,
+        *(["--full-refresh"] if config.full_refresh else []),
+        # The engine the settings name (CSOPS_ENGINE, `csops run --target`): docs/scale.md.
+        "--target",
+        resolved.engine,
+    ]
+    if resolved.engine == "postgres":
+        load_postgres(context, resolved.lake)
     # From the first mart on, events are held until dbt has exited (DuckDB allows no reader
     # while dbt writes, so the marts' row counts can only be read then), then yielded in dbt's
     # order: a model may follow a mart it reads, and Dagster takes outputs only in that order.
     held = []
-    resolved = settings.resolved
     target = build_folder(resolved.dbt_target, context.run_id)
     try:
         for event in dbt.cli(args, context=context, target_path=target).stream():
@@ -159,7 +169,37 @@ def csops_dbt_models(
         raise
     finally:
         keep_parse_state(target)
+    if resolved.engine != "duckdb":
+        copy_marts(context, resolved.engine, resolved.warehouse, target / "manifest.json")
     yield from _with_row_counts(held, resolved.warehouse, context)
+
+
+def load_postgres(context: dg.AssetExecutionContext, lake: Path) -> None:
+    """PostgreSQL reads no Parquet: the landing zone is copied in before every build, as
+    `csops load-postgres` does (pipelines/engines/postgres.py)."""
+    from pipelines.engines.postgres import load_landing_zone
+
+    started = time.monotonic()
+    loaded = load_landing_zone(lake)
+    context.log.info(
+        f"landing zone copied into PostgreSQL: {len(loaded)} tables, "
+        f"{sum(t.rows for t in loaded):,} rows in {time.monotonic() - started:.1f} s"
+    )
+
+
+def copy_marts(
+    context: dg.AssetExecutionContext, engine: str, warehouse: Path, manifest: Path
+) -> None:
+    """The marts `engine` built, into the DuckDB warehouse that the row counts, the gates and
+    the publish read (pipelines/engines/marts.py)."""
+    from pipelines.engines.marts import mirror_marts
+
+    started = time.monotonic()
+    rows = mirror_marts(engine, warehouse, manifest)
+    context.log.info(
+        f"{len(rows)} tables built on {engine} copied into {warehouse}: "
+        f"{sum(rows.values()):,} rows in {time.monotonic() - started:.1f} s"
+    )
 
 
 # dbt's parse state (partial_parse.msgpack) is only valid for the warehouse it was parsed

@@ -75,7 +75,13 @@ def ensure_manifest() -> Path:
                     parse_dir,
                 ],
                 cwd=DBT_PROJECT_DIR,
-                env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"},
+                # The definitions are the same whichever engine builds (CSOPS_ENGINE): parsed
+                # for DuckDB's target, which needs no other adapter installed.
+                env={
+                    **os.environ,
+                    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+                    "CSOPS_ENGINE": "duckdb",
+                },
                 capture_output=True,
                 text=True,
                 check=False,
