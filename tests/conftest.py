@@ -4,7 +4,9 @@ Everything here happens before any test runs, because the code location reads it
 when its definitions are built, and tests build them in this process.
 """
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +17,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 NETGUARD_DIR = TESTS_DIR / "netguard"
 
 _session_root = Path(tempfile.mkdtemp(prefix="csops-tests-"))
+# Each test process (the controller, each worker) has its own, removed when it exits.
+atexit.register(shutil.rmtree, _session_root, ignore_errors=True)
 NETGUARD_LOG = _session_root / "netguard.log"
 NETGUARD_LOG.touch()
 

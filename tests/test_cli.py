@@ -62,6 +62,48 @@ def test_missing_credentials_are_refused_before_running(capsys, monkeypatch):
     assert "ZENDESK_API_TOKEN" in out
 
 
+def test_unknown_engine_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv("CSOPS_ENGINE", "snowflake")
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
+    assert code == 2
+    assert "CSOPS_ENGINE='snowflake'" in out and "duckdb, spark, postgres" in out
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "oracle")
+    assert code == 2
+    assert "invalid choice: 'oracle'" in out
+
+
+@pytest.mark.parametrize(
+    ("engine", "missing"),
+    [("spark", "dbt.adapters.spark, pyspark"), ("postgres", "dbt.adapters.postgres, psycopg2")],
+)
+def test_an_engine_without_its_driver_is_refused_before_running(
+    capsys, monkeypatch, engine, missing
+):
+    import pipelines.cli
+
+    monkeypatch.setenv("CSOPS_ENGINE", "duckdb")  # restored after the test, as --target sets it
+    monkeypatch.setattr(pipelines.cli, "_importable", lambda module: False)
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", engine)
+    assert code == 2
+    assert f"the {engine} engine needs {missing}" in out and "make setup-engines" in out
+
+
+def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
+    import shutil
+
+    import pipelines.cli
+
+    monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
+    monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "spark")
+    assert code == 2
+    assert "needs Java 17" in out
+
+
 def test_unknown_option_is_refused(capsys):
     code, out = run_cli(capsys, "run", "--start", "2026-03-01", "--end", "2026-03-02", "--fast")
     assert code == 2

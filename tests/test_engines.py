@@ -1,16 +1,19 @@
-"""The same dbt project on DuckDB, Spark and PostgreSQL gives the same marts.
+"""The same pipeline on DuckDB, Spark and PostgreSQL gives the same marts.
 
-One simulated org's landing zone is built on each engine: DuckDB reads it in place, Spark
-through external tables over the same folders, PostgreSQL after the landing zone is copied
-into it (pipelines/engines/postgres.py). What the engines build so far (docs/scale.md) is
-compared row for row.
+The end-to-end scenario of tests/test_end_to_end.py (its simulated org and days, with the
+workforce tool's rosters too) runs through `csops run --target <engine>` once per engine, as a
+user runs it: landed from the simulated APIs on 127.0.0.1, built by dbt on the engine (Spark
+through external tables over the landing zone, PostgreSQL after the run copies the landing
+zone in), checked, and published. Every mart of each serving copy is compared with DuckDB's.
+The cross-database macros are also held, on each engine, to values worked out by hand
+(models/conformance/).
 """
 
 import hashlib
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,83 +21,29 @@ import pytest
 from dbt_runner import run_dbt
 from engines import postgres_server, spark_env
 
-from connectors.landing import LandingWriter
 from pipelines.engines.postgres import connection_settings
-from simulator.bulk import land_history
-from simulator.org import SimConfig
+from simulator.org import SimConfig, SupportOrg
+from simulator.server import SimulatorServer
+from simulator.shifts import write_shift_files
 
 pytestmark = pytest.mark.engines
 
-CONFIG = SimConfig(
-    seed=13,
-    tickets_per_day=25,
-    chats_per_day=15,
-    agents=8,
-    history_start=date(2024, 3, 1),
-    now=datetime(2024, 3, 8, tzinfo=UTC),
+ENGINES = ("duckdb", "spark", "postgres")
+# tests/test_end_to_end.py's scenario.
+FIRST_DAY = date(2026, 3, 1)
+LAST_DAY = date(2026, 3, 5)
+SIM = SimConfig(
+    seed=11,
+    tickets_per_day=6,
+    chats_per_day=4,
+    agents=6,
+    history_start=date(2026, 2, 15),
+    now=datetime(2026, 3, 6, tzinfo=UTC),
 )
-# The marts each engine builds today, from the landing zone on (docs/scale.md), compared
-# with DuckDB's; and the cross-database macros on fixed inputs (models/conformance/, enabled
-# by a var), held to values worked out by hand.
-ENGINE_MARTS = {
-    "spark": (
-        "dim_team",
-        "dim_channel",
-        "dim_organization",
-        "dim_agent",
-        "dim_customer",
-        "dim_date",
-        "fct_conversations",
-        "fct_tickets",
-        "fct_ticket_replies",
-        "fct_contacts",
-        "fct_sla_events",
-        "fct_survey_responses",
-        "fct_agent_daily",
-        "fct_qa_reviews",
-        "fct_qa_ratings",
-        "kpi_support_daily",
-        "kpi_sla_daily",
-        "kpi_backlog_daily",
-        "kpi_feedback_daily",
-        "kpi_agent_weekly",
-        "kpi_qa_weekly",
-        "kpi_qa_category_weekly",
-        "kpi_change_drivers_weekly",
-        "kpi_target_attainment_weekly",
-    ),
-    "postgres": ("dim_team",),
-}
+SOURCES = "zendesk,intercom,typeform,zendesk_qa,shifts"
 VARS = "{csops_conformance: true, reporting_timezone: America/New_York}"
 # Durations may differ in the last bits of a double from one engine to another.
 MINUTES_TOLERANCE = 0.01
-
-
-def build(
-    root: Path, lake: Path, marts: tuple[str, ...], env: dict[str, str] | None = None
-) -> None:
-    result = run_dbt(
-        root,
-        lake,
-        "build",
-        "--select",
-        *(f"+{mart}" for mart in marts),
-        "conformance__cross_db",
-        "--indirect-selection",
-        "cautious",
-        "--vars",
-        VARS,
-        "--exclude-resource-type",
-        "unit_test",
-        env=env,
-        timeout=900,
-    )
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
-
-
-def own_tables(engine: str) -> dict[str, tuple[str, ...]]:
-    """{schema: tables} an engine builds and is compared on."""
-    return {"marts": ENGINE_MARTS[engine], "conformance": ("conformance__cross_db",)}
 
 
 def normalised(rows: list[tuple]) -> list[tuple]:
@@ -121,94 +70,179 @@ def same_rows(found: list[tuple], expected: list[tuple]) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[tuple]]]:
-    """{engine: {table: rows}} for the selected models, each engine from the same lake."""
-    base = tmp_path_factory.mktemp("engines")
-    lake = base / "lake"
-    LandingWriter(lake).ensure_streams()  # every stream's placeholder, as a run lands them
-    land_history(
-        CONFIG, lake, date(2024, 3, 1), date(2024, 3, 7), datetime(2024, 3, 8, 6, tzinfo=UTC)
+def csops(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
     )
-    every_mart = tuple(sorted({m for marts in ENGINE_MARTS.values() for m in marts}))
-    tables = {"marts": every_mart, "conformance": ("conformance__cross_db",)}
-    found: dict[str, dict[str, list[tuple]]] = {}
-
-    build(base / "duckdb", lake, every_mart)
-    with duckdb.connect(str(base / "duckdb" / "warehouse.duckdb"), read_only=True) as con:
-        found["duckdb"] = {
-            name: normalised(con.execute(f"select * from {schema}.{name}").fetchall())
-            for schema, names in tables.items()
-            for name in names
-        }
-        cursor = con.execute("select * from conformance.conformance__cross_db limit 0")
-        found["columns"] = [column[0] for column in cursor.description]  # type: ignore[assignment]
-
-    spark = spark_env(base / "spark_build")
-    build(
-        base / "spark_build",
-        lake,
-        ENGINE_MARTS["spark"],
-        {"CSOPS_ENGINE": "spark", "CSOPS_SPARK_LAKE": str(lake), **spark},
+    assert done.returncode == 0, (
+        f"csops {' '.join(args)}:\n{done.stdout[-3000:]}{done.stderr[-8000:]}"
     )
-    # Spark's managed tables are Parquet files under its warehouse folder.
-    with duckdb.connect() as con:
-        found["spark"] = {
-            name: normalised(
-                con.execute(
-                    f"select * from read_parquet('{spark['CSOPS_SPARK_WAREHOUSE']}/tables/"
-                    f"{schema}.db/{name}/*.parquet')"
-                ).fetchall()
-            )
-            for schema, names in own_tables("spark").items()
-            for name in names
-        }
+    return done
 
-    import psycopg2
 
-    with postgres_server() as pg_env:
-        # As a user does it: `csops load-postgres`, twice (a second load replaces each table
-        # with the same rows).
-        loads = [
-            subprocess.run(
-                [str(Path(sys.executable).with_name("csops")), "load-postgres"],
-                env={**os.environ, **pg_env, "CSOPS_LAKE": str(lake)},
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=300,
-            )
-            for _ in range(2)
+def served_marts(serving: Path) -> dict[str, list[tuple]]:
+    """{mart: rows} of a serving copy (its manifest table aside)."""
+    with duckdb.connect(str(serving / "marts.duckdb"), read_only=True) as con:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where table_name != 'serving_manifest' "
+                "order by 1"
+            ).fetchall()
         ]
-        for load in loads:
-            assert load.returncode == 0, load.stderr
-        assert "zendesk.groups: " in loads[0].stderr
-        assert loads[0].stderr.splitlines()[-1] == loads[1].stderr.splitlines()[-1]
-        build(
-            base / "postgres_build",
-            lake,
-            ENGINE_MARTS["postgres"],
-            {"CSOPS_ENGINE": "postgres", **pg_env},
-        )
-        connection = psycopg2.connect(**connection_settings(pg_env))
+        return {
+            name: normalised(con.execute(f'select * from "{name}"').fetchall()) for name in names
+        }
+
+
+def conformance_row(root: Path, lake: Path, env: dict[str, str] | None) -> tuple[list[str], tuple]:
+    """Build the conformance model alone on the engine `env` names; return its one row."""
+    result = run_dbt(
+        root,
+        lake,
+        "build",
+        "--select",
+        "conformance__cross_db",
+        "--vars",
+        VARS,
+        "--exclude-resource-type",
+        "unit_test",
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr}"
+    engine = (env or {}).get("CSOPS_ENGINE", "duckdb")
+    if engine == "duckdb":
+        with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+            cursor = con.execute("select * from conformance.conformance__cross_db")
+            rows = cursor.fetchall()
+            names = [column[0] for column in cursor.description]
+    elif engine == "spark":
+        # Spark's managed tables are Parquet files under its warehouse folder.
+        with duckdb.connect() as con:
+            cursor = con.execute(
+                f"select * from read_parquet('{env['CSOPS_SPARK_WAREHOUSE']}/tables/"
+                "conformance.db/conformance__cross_db/*.parquet')"
+            )
+            rows = cursor.fetchall()
+            names = [column[0] for column in cursor.description]
+    else:
+        import psycopg2
+
+        connection = psycopg2.connect(**connection_settings(env))
         try:
             with connection.cursor() as cursor:
-                found["postgres"] = {}
-                for schema, names in own_tables("postgres").items():
-                    for name in names:
-                        cursor.execute(f"select * from {schema}.{name}")
-                        found["postgres"][name] = normalised(cursor.fetchall())
+                cursor.execute("select * from conformance.conformance__cross_db")
+                rows = cursor.fetchall()
+                names = [column[0] for column in cursor.description]
         finally:
             connection.close()
+    [row] = rows
+    return names, row
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """{engine: what its run gave}: the serving copy's marts, the run's output, its
+    warehouse's schemas and the conformance row."""
+    base = tmp_path_factory.mktemp("engines")
+    org = SupportOrg(SIM)
+    rosters = base / "rosters"
+    write_shift_files(org, rosters, FIRST_DAY - timedelta(days=7), LAST_DAY)
+    found: dict[str, dict] = {}
+    with postgres_server() as pg_env, SimulatorServer(org) as server:
+        for engine in ENGINES:
+            home = base / engine
+            env = {
+                **os.environ,
+                **server.env(),
+                **pg_env,
+                **spark_env(home),
+                "CSOPS_SOURCES": SOURCES,
+                "CSOPS_SHIFTS_DIR": str(rosters),
+                "CSOPS_LAKE": str(home / "lake"),
+                "CSOPS_WAREHOUSE": str(home / "warehouse.duckdb"),
+                "CSOPS_SERVING": str(home / "serving"),
+                "DAGSTER_HOME": str(home / "dagster_home"),
+            }
+            env.pop("CSOPS_ENGINE", None)
+            run = csops(
+                "run",
+                "--start",
+                FIRST_DAY.isoformat(),
+                "--end",
+                LAST_DAY.isoformat(),
+                "--target",
+                engine,
+                env=env,
+            )
+            with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+                schemas = {
+                    schema
+                    for (schema,) in con.execute(
+                        "select distinct schema_name from duckdb_tables()"
+                    ).fetchall()
+                }
+            found[engine] = {
+                "marts": served_marts(home / "serving"),
+                "run": run,
+                "schemas": schemas,
+                "report": (home / "serving" / "report.html").read_text(),
+            }
+            if engine == "postgres":
+                # The landing zone copied in again over the views the build made on it.
+                found[engine]["reload"] = csops("load-postgres", env=env)
+            engine_env = {
+                "duckdb": None,
+                "spark": {
+                    "CSOPS_ENGINE": "spark",
+                    "CSOPS_SPARK_LAKE": str(home / "lake"),
+                    **spark_env(home / "conformance"),
+                },
+                "postgres": {"CSOPS_ENGINE": "postgres", **pg_env},
+            }[engine]
+            found[engine]["conformance"] = conformance_row(
+                home / "conformance", home / "lake", engine_env
+            )
     return found
 
 
+def test_the_scenario_gives_every_mart_rows(engines):
+    marts = engines["duckdb"]["marts"]
+    assert len(marts) >= 27
+    assert [name for name, rows in marts.items() if not rows] == []
+
+
 @pytest.mark.parametrize("engine", ["spark", "postgres"])
-def test_every_model_built_on_the_engine_equals_duckdb_s(engines, engine):
-    for name in ENGINE_MARTS[engine]:
-        expected = engines["duckdb"][name]
-        assert expected, f"the scenario must give {name} rows"
-        assert same_rows(engines[engine][name], expected), name
+def test_every_mart_built_on_the_engine_equals_duckdb_s(engines, engine):
+    expected = engines["duckdb"]["marts"]
+    found = engines[engine]["marts"]
+    assert sorted(found) == sorted(expected)
+    differ = [name for name in expected if not same_rows(found[name], expected[name])]
+    assert differ == []
+
+
+@pytest.mark.parametrize("engine", ["spark", "postgres"])
+def test_the_serving_copy_and_report_come_from_the_engine_s_marts(engines, engine):
+    run = engines[engine]["run"].stderr
+    assert f"engine: {engine}" in run
+    assert "serving:   " in run and "NOT published" not in run
+    # Only the marts and the reporting clock were copied into the DuckDB warehouse: dbt built
+    # nothing there (a DuckDB build leaves its staging and intermediate models).
+    assert engines[engine]["schemas"] == {"marts", "intermediate"}
+    assert {"staging", "intermediate", "marts"} <= engines["duckdb"]["schemas"]
+    assert "<html" in engines[engine]["report"].lower()
+
+
+def test_postgres_takes_the_landing_zone_again_after_a_build(engines):
+    reload = engines["postgres"]["reload"].stderr
+    assert "zendesk.groups: " in reload
+    assert reload.splitlines()[-1].endswith("rows")
 
 
 # Each macro's result on the inputs of models/conformance/conformance__cross_db.sql, worked
@@ -279,8 +313,8 @@ EXPECTED = {
 
 @pytest.mark.parametrize("engine", ["duckdb", "spark", "postgres"])
 def test_each_cross_database_macro_gives_the_hand_worked_value(engines, engine):
-    [row] = engines[engine]["conformance__cross_db"]
-    found = dict(zip(engines["columns"], row, strict=True))
+    names, row = engines[engine]["conformance"]
+    found = dict(zip(names, row, strict=True))
     for name, expected in EXPECTED.items():
         value = found[name]
         if isinstance(expected, float):

@@ -126,8 +126,10 @@ policy_targets as (
         sla_policy_id,
         lower({{ csops.list_field('policy_metric', 'priority', 'string') }}) as priority,
         lower({{ csops.list_field('policy_metric', 'metric', 'string') }}) as metric,
-        cast({{ csops.list_field('policy_metric', 'target', 'integer') }} as {{ csops.type_double() }}) as target_minutes,
-        coalesce({{ csops.list_field('policy_metric', 'business_hours', 'boolean') }}, false) as in_business_hours
+        cast({{ csops.list_field('policy_metric', 'target', 'integer') }} as {{ csops.type_double() }})
+            as target_minutes,
+        coalesce({{ csops.list_field('policy_metric', 'business_hours', 'boolean') }}, false)
+            as in_business_hours
     from policy_metrics
 ),
 

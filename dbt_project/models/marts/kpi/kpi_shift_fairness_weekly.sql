@@ -26,7 +26,9 @@ final as (
         -- from one rebuild to the next.
         cast(case
             when avg(scheduled_work_minutes) = 0 then null
-            else {{ csops.round_double('stddev_pop(scheduled_work_minutes) / avg(scheduled_work_minutes)', 9) }}
+            else {{ csops.round_double(
+                'stddev_pop(scheduled_work_minutes) / avg(scheduled_work_minutes)', 9
+            ) }}
         end as {{ csops.type_double() }}) as scheduled_work_minutes_cv
     from workload
     group by week_start, team_key

@@ -23,11 +23,13 @@ final as (
         conversation_id,
         lower({{ csops.list_field('part', 'part_type', 'string') }}) as part_type,
         lower({{ csops.list_field('part', 'author_type', 'string') }}) as author_type,
-        cast({{ csops.list_field('part', 'author_id', 'string') }} as {{ csops.type_string() }}) as author_id,
+        cast({{ csops.list_field('part', 'author_id', 'string') }} as {{ csops.type_string() }})
+            as author_id,
         {{ csops.list_field('part', 'created_at', 'timestamp_tz') }} as created_at,
         coalesce({{ csops.list_field('part', 'has_body', 'boolean') }}, false) as has_body,
         lower({{ csops.list_field('part', 'assigned_to_type', 'string') }}) as assigned_to_type,
-        cast({{ csops.list_field('part', 'assigned_to_id', 'string') }} as {{ csops.type_string() }}) as assigned_to_id,
+        cast({{ csops.list_field('part', 'assigned_to_id', 'string') }} as {{ csops.type_string() }})
+            as assigned_to_id,
         _extracted_at
     from exploded
 )

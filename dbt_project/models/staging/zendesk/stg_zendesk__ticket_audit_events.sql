@@ -39,7 +39,8 @@ final as (
         {{ csops.list_field('event', 'previous_value', 'string') }} as previous_value,
         {{ csops.list_field('event', 'public', 'boolean') }} as is_public,
         -- Comment events name their own author; other events are made by the audit's author.
-        coalesce(cast({{ csops.list_field('event', 'author_id', 'bigint') }} as bigint), author_id) as event_author_id,
+        coalesce(cast({{ csops.list_field('event', 'author_id', 'bigint') }} as bigint), author_id)
+            as event_author_id,
         _window_end,
         _extracted_at
     from exploded

@@ -15,7 +15,8 @@ exploded as (
 final as (
     select
         review_id,
-        cast({{ csops.list_field('rating', 'category_id', 'string') }} as {{ csops.type_string() }}) as category_id,
+        cast({{ csops.list_field('rating', 'category_id', 'string') }} as {{ csops.type_string() }})
+            as category_id,
         {{ csops.list_field('rating', 'category_name', 'string') }} as category_name,
         {{ csops.list_field('rating', 'score', 'double') }} as score,
         {{ csops.list_field('rating', 'weight', 'double') }} as weight,
