@@ -293,6 +293,11 @@ def choose_engine(target: str | None) -> None:
             f"the {engine} engine needs {', '.join(missing)}: install csops with the engines "
             "extra (make setup-engines, docs/scale.md)"
         )
+    if engine != "duckdb" and os.environ.get("CSOPS_KPI_TARGETS", "").strip():
+        raise UsageError(
+            f"CSOPS_KPI_TARGETS is read by the duckdb engine only, not by {engine}: unset it and "
+            "put the targets in the seed dbt_project/seeds/kpi_targets.csv (docs/scale.md)"
+        )
     if engine == "spark" and shutil.which("java") is None:
         raise UsageError(
             "the spark engine needs Java 17 on PATH (make engines-runtime installs Debian's "

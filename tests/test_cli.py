@@ -90,6 +90,20 @@ def test_an_engine_without_its_driver_is_refused_before_running(
     assert f"the {engine} engine needs {missing}" in out and "make setup-engines" in out
 
 
+def test_a_targets_file_off_duckdb_is_refused_before_running(capsys, monkeypatch, tmp_path):
+    import pipelines.cli
+
+    targets = tmp_path / "targets.csv"
+    targets.write_text("kpi,team_name,target,direction,valid_from\n")
+    monkeypatch.setenv("CSOPS_KPI_TARGETS", str(targets))
+    monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
+    monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "postgres")
+    assert code == 2
+    assert "CSOPS_KPI_TARGETS is read by the duckdb engine only, not by postgres" in out
+
+
 def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
     import shutil
 

@@ -20,26 +20,16 @@ import duckdb
 import pytest
 from dbt_runner import run_dbt
 from engines import postgres_server, spark_env
+from test_end_to_end import FIRST_DAY, LAST_DAY, SIM  # its scenario
 
 from pipelines.engines.postgres import connection_settings
-from simulator.org import SimConfig, SupportOrg
+from simulator.org import SupportOrg
 from simulator.server import SimulatorServer
 from simulator.shifts import write_shift_files
 
 pytestmark = pytest.mark.engines
 
 ENGINES = ("duckdb", "spark", "postgres")
-# tests/test_end_to_end.py's scenario.
-FIRST_DAY = date(2026, 3, 1)
-LAST_DAY = date(2026, 3, 5)
-SIM = SimConfig(
-    seed=11,
-    tickets_per_day=6,
-    chats_per_day=4,
-    agents=6,
-    history_start=date(2026, 2, 15),
-    now=datetime(2026, 3, 6, tzinfo=UTC),
-)
 SOURCES = "zendesk,intercom,typeform,zendesk_qa,shifts"
 VARS = "{csops_conformance: true, reporting_timezone: America/New_York}"
 # Durations may differ in the last bits of a double from one engine to another.

@@ -37,6 +37,13 @@
     columns, stops the build here with an error naming the file: DuckDB's own messages would
     name neither the setting nor the column. -#}
 {% macro read_kpi_targets(path) -%}
+    {#- DuckDB reads the file where dbt runs; the other engines would read it where they run. -#}
+    {%- if target.type != 'duckdb' and execute -%}
+        {{ exceptions.raise_compiler_error(
+            "CSOPS_KPI_TARGETS (dbt var kpi_targets_path) is read by the duckdb engine only, not by "
+            ~ target.type ~ ": unset it and put the targets in the seed "
+            ~ "dbt_project/seeds/kpi_targets.csv (same columns; docs/scale.md)") }}
+    {%- endif -%}
     {%- set relation -%}
         read_csv({{ csops.sql_string(path) }}, header = true, all_varchar = true)
     {%- endset -%}

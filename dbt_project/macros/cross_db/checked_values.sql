@@ -71,20 +71,15 @@
 
 {% macro postgres__create_engine_functions() -%}
     create schema if not exists {{ target.schema }};
-    create or replace function {{ target.schema }}.csops_try_double(value text)
-    returns double precision language plpgsql immutable as $$
+    {%- for name, type in [('csops_try_double', 'double precision'), ('csops_try_date', 'date')] %}
+    create or replace function {{ target.schema }}.{{ name }}(value text)
+    returns {{ type }} language plpgsql immutable as $$
     begin
-        return value::double precision;
+        return value::{{ type }};
     exception when others then
         return null;
     end $$;
-    create or replace function {{ target.schema }}.csops_try_date(value text)
-    returns date language plpgsql immutable as $$
-    begin
-        return value::date;
-    exception when others then
-        return null;
-    end $$;
+    {%- endfor %}
     create or replace function {{ target.schema }}.csops_error(message text)
     returns boolean language plpgsql volatile as $$
     begin
