@@ -274,7 +274,9 @@ def dbt_build(workspace: Workspace) -> dict:
     nodes = _node_timings(workspace.dbt_target / "run_results.json")
     # dbt's own figure for running the nodes, without process start, parsing and compiling.
     executed = re.search(r"Finished running .* \((\d+(?:\.\d+)?)s\)", finished.stdout)
-    failed = [n for n in nodes if n["status"] not in ("success", "pass", "warn", "skipped", "no-op")]
+    failed = [
+        n for n in nodes if n["status"] not in ("success", "pass", "warn", "skipped", "no-op")
+    ]
     return {
         "seconds": round(seconds, 2),
         "execution_seconds": float(executed[1]) if executed else None,
