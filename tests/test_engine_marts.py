@@ -53,7 +53,8 @@ def test_spark_s_tables_are_copied_with_the_contract_s_types(tmp_path, manifest)
             "timestamptz '2026-03-01 00:00:00+00' as first_window_start) to "
             f"'{spark_folder(spark, 'intermediate', 'int_build__as_of')}/part-0.parquet'"
         )
-    warehouse = tmp_path / "warehouse.duckdb"
+    # Named as the serving copy's file is: `marts` is then a catalog as well as a schema.
+    warehouse = tmp_path / "marts.duckdb"
     rows = mirror_marts("spark", warehouse, manifest, {"CSOPS_SPARK_WAREHOUSE": str(spark)})
     assert rows["marts.dim_channel"] == 2
     assert rows["intermediate.int_build__as_of"] == 1
@@ -61,11 +62,11 @@ def test_spark_s_tables_are_copied_with_the_contract_s_types(tmp_path, manifest)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
         # The columns in the contract's order, whatever order the files hold them in.
-        assert con.execute("select * from marts.dim_channel order by 1").fetchall() == [
+        assert con.execute("select * from marts.marts.dim_channel order by 1").fetchall() == [
             ("chat", "chat"),
             ("email", "async"),
         ]
-        assert con.execute("select as_of from intermediate.int_build__as_of").fetchall() == [
+        assert con.execute("select as_of from marts.intermediate.int_build__as_of").fetchall() == [
             (datetime(2026, 3, 6, tzinfo=UTC),)
         ]
         declared = {

@@ -170,12 +170,15 @@ def mirror_marts(
             duckdb.connect(str(warehouse)) as con,
         ):
             con.execute("set TimeZone = 'UTC'")
+            # Named in full: a warehouse file called marts.duckdb makes `marts` a catalog too.
+            (catalog,) = con.execute("select current_database()").fetchone()
             con.execute("begin")
             for table in tables:
                 started = time.monotonic()
-                target = f"{_quote(table.schema)}.{_quote(table.name)}"
+                schema = f"{_quote(catalog)}.{_quote(table.schema)}"
+                target = f"{schema}.{_quote(table.name)}"
                 relation = reader.relation(table, Path(scratch))
-                con.execute(f"create schema if not exists {_quote(table.schema)}")
+                con.execute(f"create schema if not exists {schema}")
                 con.execute(
                     f"create or replace table {target} as "
                     f"select {_select_list(table)} from {relation}"
