@@ -86,6 +86,7 @@ def compare_marts(duckdb_warehouse: Path, other: Path) -> dict[str, dict]:
     is rounded to 1e-6 (a sum may differ in its last bits from one engine to another)."""
     found = {}
     with duckdb.connect(str(other)) as con:
+        (catalog,) = con.execute("select current_database()").fetchone()
         con.execute(f"attach '{duckdb_warehouse}' as reference (read_only)")
         marts = [
             name
@@ -104,7 +105,7 @@ def compare_marts(duckdb_warehouse: Path, other: Path) -> dict[str, dict]:
             select = ", ".join(
                 f'round("{name}", 6)' if kind == "DOUBLE" else f'"{name}"' for name, kind in columns
             )
-            ours = f"(select {select} from marts.{mart})"
+            ours = f'(select {select} from "{catalog}".marts.{mart})'
             theirs = f"(select {select} from reference.marts.{mart})"
             (rows,) = con.execute(f"select count(*) from {ours}").fetchone()
             (reference_rows,) = con.execute(f"select count(*) from {theirs}").fetchone()
@@ -157,7 +158,7 @@ def run_engines(scale_name: str, work: Path, engines: list[str], driver_memory: 
             warehouses[engine] = workspace.warehouse
         elif build["returncode"] == 0:
             started = time.perf_counter()
-            copy = workspace.root / "marts.duckdb"
+            copy = workspace.warehouse  # as a run copies them into CSOPS_WAREHOUSE
             rows = mirror_marts(
                 engine, copy, workspace.dbt_target / "manifest.json", workspace.env()
             )

@@ -117,8 +117,10 @@
     from (
         select
             starts.*,
-            {{ csops.business_position('start_windows', 'starts.' ~ start_column) }}
-                + starts.{{ target_column }} as target_position
+            {{ csops.exact_minutes(
+                csops.business_position('start_windows', 'starts.' ~ start_column)
+                ~ ' + starts.' ~ target_column
+            ) }} as target_position
         from {{ instants_relation }} as starts
         asof left join {{ windows_relation }} as start_windows
             on starts.{{ schedule_column }} = start_windows.schedule_id
@@ -216,11 +218,13 @@
             starts.{{ start_column }},
             starts.{{ target_column }},
             starts.{{ schedule_column }},
-            coalesce(sum(case when earlier_windows.window_start is not null then greatest(0.0, {{
-                csops.minutes_between(
+            {{ csops.exact_minutes(
+                'coalesce(sum(case when earlier_windows.window_start is not null then greatest(0.0, '
+                ~ csops.minutes_between(
                     'earlier_windows.window_start',
                     'least(earlier_windows.window_end, starts.' ~ start_column ~ ')'
-                ) }}) end), 0.0) + starts.{{ target_column }} as target_position
+                ) ~ ') end), 0.0) + starts.' ~ target_column
+            ) }} as target_position
         from {{ instants_relation }} as starts
         left join {{ windows_relation }} as earlier_windows
             on starts.{{ schedule_column }} = earlier_windows.schedule_id
@@ -236,13 +240,16 @@
     left join {{ windows_relation }} as breach_windows
         on targeted.{{ schedule_column }} = breach_windows.schedule_id
         and targeted.target_position > breach_windows.cumulative_minutes_before
-        and targeted.target_position
-            <= breach_windows.cumulative_minutes_before + breach_windows.window_minutes
+        and targeted.target_position <= {{ csops.exact_minutes(
+            'breach_windows.cumulative_minutes_before + breach_windows.window_minutes'
+        ) }}
 {%- endmacro %}
 
 
 {#- The select list of a breach lookup, on `targeted` (the instants with their target
-    position) and `breach_windows` (the window the position falls in, when one reaches it):
+    position, snapped to the microsecond grid like the windows' cumulative minutes: a sum of
+    doubles in another order must not move a target that ends exactly with a window into the
+    next one) and `breach_windows` (the window the position falls in, when one reaches it):
     the keys, and the start itself for a target of zero or less, else the instant the window
     reaches the position, else null (the windows end before the target does). -#}
 {% macro breach_select(key_columns, start_column, target_column) -%}
@@ -252,8 +259,9 @@
         {%- endfor %}
         case
             when targeted.{{ target_column }} <= 0 then targeted.{{ start_column }}
-            when breach_windows.cumulative_minutes_before + breach_windows.window_minutes
-                >= targeted.target_position
+            when {{ csops.exact_minutes(
+                'breach_windows.cumulative_minutes_before + breach_windows.window_minutes'
+            ) }} >= targeted.target_position
                 then {{ csops.add_minutes(
                     'breach_windows.window_start',
                     'targeted.target_position - breach_windows.cumulative_minutes_before'
