@@ -11,8 +11,12 @@ final as (
         team_key,
         category_name,
         cast(count(*) as integer) as ratings,
-        cast(sum(score_pct) as {{ csops.type_double() }}) as score_pct_sum,
-        cast(avg(score_pct) as {{ csops.type_double() }}) as avg_score_pct,
+        -- Rounded to 1e-9: a sum of doubles in another order must not change the last bit
+        -- from one build to the next, or from one engine to another.
+        cast({{ csops.round_double('sum(score_pct)', 9) }} as {{ csops.type_double() }})
+            as score_pct_sum,
+        cast({{ csops.round_double('avg(score_pct)', 9) }} as {{ csops.type_double() }})
+            as avg_score_pct,
         cast(sum(case when is_critical_failure then 1 else 0 end) as integer)
             as critical_failures
     from ratings

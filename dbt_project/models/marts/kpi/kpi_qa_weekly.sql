@@ -26,7 +26,9 @@ weekly_reviews as (
         agent_key,
         count(*) as reviews,
         count(score_pct) as scored_reviews,
-        sum(score_pct) as score_pct_sum,
+        -- Rounded to 1e-9: a sum of doubles in another order must not change the last bit
+        -- from one build to the next, or from one engine to another.
+        {{ csops.round_double('sum(score_pct)', 9) }} as score_pct_sum,
         sum(case when has_critical_failure then 1 else 0 end) as critical_failures
     from reviews
     where agent_key is not null
