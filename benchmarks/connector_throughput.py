@@ -103,6 +103,83 @@ def run_ours(env: dict[str, str], lake: Path, first: date, last: date) -> dict:
     }
 
 
+# Every API source, paced by nothing but the simulator: only the requests are counted here.
+NO_PACING = {"rate_limit": None, "min_interval": 0.0}
+API_SOURCES = ("zendesk", "intercom", "typeform", "zendesk_qa")
+# The volume the projections are for: the M benchmark scale (benchmarks/scales.py).
+M_TICKETS_PER_DAY, M_DAYS = 2000, 365
+
+
+def run_request_counts(env: dict[str, str], first: date, last: date) -> dict:
+    """Requests each API source sends to sync the window as a run does (its event streams for
+    the whole window, then its reference streams once), per stream, per 1,000 Zendesk tickets
+    and per day; and the minutes a first sync of M and a nightly sync would take at each
+    plan's published limit (connectors/sync_cost.py)."""
+    from connectors.registry import SOURCES
+    from connectors.sync_cost import BUDGETS, scaled
+
+    start = datetime.combine(first, datetime.min.time(), UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+    days = (last - first).days + 1
+    sources: dict[str, dict] = {}
+    tickets = 0
+    for source in API_SOURCES:
+        connector = SOURCES[source].from_env(env, NO_PACING)
+        try:
+            records = defaultdict(int)
+            for item in connector.extract_events(start, end):
+                records[item.stream] += 1
+            events = connector.requests_sent()
+            for _ in connector.extract_reference({}):
+                pass
+            total = connector.requests_sent()
+        finally:
+            connector.close()
+        reference = {s: n - events.get(s, 0) for s, n in total.items() if n - events.get(s, 0)}
+        # The large reference streams read from their last landing (Zendesk's users and
+        # organizations) grow with the contacts, like the event streams.
+        growing = {
+            s: reference.pop(s) for s in connector.incremental_reference_streams if s in reference
+        }
+        sources[source] = {
+            "records": dict(records),
+            # What grows with the tickets: the event streams and the large reference streams.
+            "growing": {**events, **growing},
+            "reference": reference,
+        }
+        if source == "zendesk":
+            tickets = records["tickets"]
+    for found in sources.values():
+        found["growing_per_1000_tickets"] = {
+            s: round(1000 * n / tickets, 1) for s, n in found["growing"].items()
+        }
+        found["growing_per_day"] = {s: round(n / days, 1) for s, n in found["growing"].items()}
+    # M's first sync is one run over its year: the event streams (and the reference streams
+    # that grow with them) scaled from this window's tickets to M's, the small reference
+    # streams once. A nightly sync is one day of M's volume and the small reference streams
+    # again.
+    first_sync = M_TICKETS_PER_DAY * M_DAYS / tickets
+    nightly = M_TICKETS_PER_DAY / tickets
+    projections = []
+    for budget in BUDGETS:
+        found = sources[budget.source]
+        for name, factor in (("first_sync_of_M", first_sync), ("nightly_sync_of_M", nightly)):
+            requests = scaled(found["growing"], factor)
+            for stream, count in found["reference"].items():
+                requests[stream] = requests.get(stream, 0) + count
+            projections.append(
+                {
+                    "source": budget.source,
+                    "plan": budget.plan,
+                    "per_minute": budget.per_minute,
+                    "sync": name,
+                    "requests": round(sum(requests.values())),
+                    "hours": round(budget.minutes(requests) / 60, 2),
+                }
+            )
+    return {"tickets": tickets, "days": days, "sources": sources, "projections": projections}
+
+
 def run_dlt(env: dict[str, str], work: Path, first: date) -> dict:
     """dlt's rest_api source: the incremental ticket export, cursor-paginated, into DuckDB."""
     # dlt reports anonymous usage to its vendor unless told not to; nothing here may leave
@@ -174,6 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--tickets-per-day", type=float, default=200)
     parser.add_argument("--work", type=Path, default=BENCHMARKS / "work" / "throughput")
+    parser.add_argument(
+        "--requests-only",
+        action="store_true",
+        help="count every API source's requests and project the sync hours only (no timing, "
+        "no dlt: needs no bench extra)",
+    )
     args = parser.parse_args(argv)
     config, first, last = _config(args.days, args.tickets_per_day)
     context = multiprocessing.get_context("spawn")
@@ -182,11 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     try:
         env = ready.get(timeout=60)
+        if args.requests_only:
+            return _write("requests", run_request_counts(env, first, last))
         load = load_average()
         # Warm-up: the simulator generates and caches the history on first read.
         run_ours(env, args.work / "warmup", first, last)
         peer = run_dlt(env, args.work / "dlt", first)
         ours = run_ours(env, args.work / "lake", first, last)
+        requests = run_request_counts(env, first, last)
     finally:
         stop.set()
         server.join(timeout=10)
@@ -204,10 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_tickets_with_audits": round(
             ours["tickets_with_audits_per_second"] / peer["tickets_per_second"], 2
         ),
+        "requests": requests,
     }
+    return _write("throughput", result)
+
+
+def _write(kind: str, result: dict) -> int:
     results = BENCHMARKS / "results"
     results.mkdir(exist_ok=True)
-    out = results / f"throughput-{datetime.now(UTC):%Y-%m-%d}.json"
+    out = results / f"{kind}-{datetime.now(UTC):%Y-%m-%d}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     print(f"results: {out}")

@@ -12,6 +12,7 @@ import logging
 import random
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -94,6 +95,9 @@ class HttpClient:
         self._sleep = sleep
         self._last_sent = float("-inf")
         self._not_before = float("-inf")
+        # Requests sent per stream, retries included: what the sync cost the account's
+        # request budget (connectors/sync_cost.py).
+        self.sent: Counter[str] = Counter()
         self._session = requests.Session()
         self._session.auth = auth
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -145,6 +149,7 @@ class HttpClient:
         for attempt in range(1, self.max_attempts + 1):
             retry_after: float | None = None
             self._pace()
+            self.sent[stream] += 1
             try:
                 response = self._session.request(
                     method, url, params=params, json=body, timeout=self.timeout

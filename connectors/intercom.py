@@ -95,6 +95,10 @@ class IntercomConnector:
             "check", "/conversations/search", {"query": query, "pagination": {"per_page": 1}}
         )
 
+    def requests_sent(self) -> dict[str, int]:
+        """Requests sent so far per stream, retries included (connectors/sync_cost.py)."""
+        return dict(self._http.sent)
+
     def close(self) -> None:
         self._http.close()
 

@@ -264,5 +264,9 @@ class ShiftsConnector:
     def extract_reference(self, since: Mapping[str, datetime] | None = None) -> Iterator[Extracted]:
         return iter(())
 
+    def requests_sent(self) -> dict[str, int]:
+        """None: the rosters are files, read from a folder."""
+        return {}
+
     def close(self) -> None:
         return None

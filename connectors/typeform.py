@@ -101,6 +101,10 @@ class TypeformConnector:
             params = {"page_size": 1, "since": since}
             self._http.get_json("check", f"/forms/{form_id}/responses", params)
 
+    def requests_sent(self) -> dict[str, int]:
+        """Requests sent so far per stream, retries included (connectors/sync_cost.py)."""
+        return dict(self._http.sent)
+
     def close(self) -> None:
         self._http.close()
 

@@ -97,6 +97,10 @@ class ZendeskConnector:
         """One cheap authenticated call; SLA policies are admin-only, like the exports we read."""
         self._http.get_json("check", "/api/v2/slas/policies.json")
 
+    def requests_sent(self) -> dict[str, int]:
+        """Requests sent so far per stream, retries included (connectors/sync_cost.py)."""
+        return dict(self._http.sent)
+
     def close(self) -> None:
         self._http.close()
 

@@ -159,6 +159,10 @@ class ZendeskQAConnector:
         params = {"fromDate": _qa_time(since), "pageSize": 1}
         self._http.get_json("check", self.reviews_path, params)
 
+    def requests_sent(self) -> dict[str, int]:
+        """Requests sent so far per stream, retries included (connectors/sync_cost.py)."""
+        return dict(self._http.sent)
+
     def close(self) -> None:
         self._http.close()
 

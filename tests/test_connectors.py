@@ -464,3 +464,28 @@ def test_typeform_forms_reference(typeform_api):
     }
     got = list(TypeformConnector(TF_TOKEN, ("formA",), typeform_api.url).extract_reference())
     assert [(x.stream, x.record["title"]) for x in got] == [("forms", "NPS")]
+
+
+def test_requests_sent_counts_every_request_per_stream_retries_included(zendesk_api, sleeps):
+    zendesk_api.tickets = [ticket(2, S + 60), ticket(3, S + 120)]
+    zendesk_api.audits = {
+        2: [{"id": 100 + i, "ticket_id": 2, "created_at": iso(S), "events": []} for i in range(5)],
+        3: [{"id": 300, "ticket_id": 3, "created_at": iso(S), "events": []}],
+    }
+    zendesk_api.fail_next("/api/v2/tickets/3/audits", 500)
+    connector = zendesk(zendesk_api, sleeps)
+    list(connector.extract_events(START, END))
+    sent = connector.requests_sent()
+
+    # Pages of two audits: ticket 2's five take 3 requests, ticket 3's one takes 1, and its
+    # first attempt answered 500, so 1 more: 3 + 1 + 1 = 5.
+    assert sent["ticket_audits"] == 5
+    # Every request the fake received is counted under its stream, and nothing else.
+    export = zendesk_api.calls("/api/v2/incremental/tickets/cursor.json")
+    ratings = zendesk_api.calls("/api/v2/satisfaction_ratings")
+    assert sent == {
+        "tickets": len(export),
+        "ticket_audits": 5,
+        "satisfaction_ratings": len(ratings),
+    }
+    assert len(zendesk_api.requests) == sum(sent.values())
