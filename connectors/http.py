@@ -81,6 +81,7 @@ class HttpClient:
         auth_hint: str | None = None,
         min_interval: float = 0.0,
         rate_limit: RateLimit | None = None,
+        rate_share: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.source = source
@@ -92,6 +93,11 @@ class HttpClient:
         self.auth_hint = auth_hint or f"check the credentials configured for {source}"
         self.min_interval = min_interval
         self.rate_limit = rate_limit
+        # The part of the vendor's budget csops may use (CSOPS_RATE_SHARE): the headers'
+        # budget counts as spent when only the rest is left, and a fixed pace is slowed.
+        if not 0 < rate_share <= 1:
+            raise ConfigError(f"{source}: the rate share must be in (0, 1], not {rate_share}")
+        self.rate_share = rate_share
         self._sleep = sleep
         self._last_sent = float("-inf")
         self._not_before = float("-inf")
@@ -214,7 +220,7 @@ class HttpClient:
     def _pace(self) -> None:
         """Space requests min_interval apart, and wait out a rate-limit budget running low:
         both are cheaper than being throttled with a 429."""
-        ready = max(self._last_sent + self.min_interval, self._not_before)
+        ready = max(self._last_sent + self.min_interval / self.rate_share, self._not_before)
         gap = ready - time.monotonic()
         if gap > 0:
             self._sleep(gap)
@@ -225,7 +231,7 @@ class HttpClient:
         """Read the vendor's remaining budget from the answer; delay the next request if low."""
         if self.rate_limit is None:
             return
-        delay = self.rate_limit.delay(response.headers, time.time())
+        delay = self.rate_limit.delay(response.headers, time.time(), self.rate_share)
         if delay > 0:
             log.info(
                 "%s %s: rate-limit budget low, next request in %.1fs", self.source, stream, delay

@@ -38,6 +38,8 @@ def connectors_from_env(
     reported in one ConfigError, so a user fixes the environment in one pass.
     """
     env = os.environ if env is None else env
+    # The share of each vendor's request budget csops may use; the caller's options win.
+    http_options = {"rate_share": rate_share(env), **dict(http_options or {})}
     names = [name.strip().lower() for name in sources if name.strip()]
     unknown = [name for name in names if name not in SOURCES]
     if unknown:
@@ -60,3 +62,26 @@ def connectors_from_env(
             variables=tuple(v for p in problems for v in p.variables),
         )
     return built
+
+
+RATE_SHARE_ENV = "CSOPS_RATE_SHARE"
+DEFAULT_RATE_SHARE_PCT = 50.0
+
+
+def rate_share(env: Mapping[str, str]) -> float:
+    """CSOPS_RATE_SHARE as a fraction: the percentage of each vendor's request budget csops
+    may use (default 50: the account's other integrations share the same budget)."""
+    raw = env.get(RATE_SHARE_ENV, "").strip().removesuffix("%").strip()
+    if not raw:
+        return DEFAULT_RATE_SHARE_PCT / 100
+    try:
+        percent = float(raw)
+    except ValueError:
+        percent = float("nan")
+    if not 0 < percent <= 100:
+        raise ConfigError(
+            f"{RATE_SHARE_ENV}={env.get(RATE_SHARE_ENV)!r} is not a percentage above 0 and at "
+            "most 100 (the share of each vendor's request budget csops may use; default 50)",
+            variables=(RATE_SHARE_ENV,),
+        )
+    return percent / 100

@@ -26,18 +26,23 @@ class RateLimit:
     low_fraction: float = 0.05
     max_wait: float = 60.0
 
-    def delay(self, headers: Mapping[str, str], now: float) -> float:
+    def delay(self, headers: Mapping[str, str], now: float, share: float = 1.0) -> float:
         """Seconds to wait before the next request (0 while the budget is comfortable).
 
-        "Low" is at most ``low_fraction`` of the window's limit (at least one request). The
-        remaining requests are spread evenly until the reset, so a budget of zero waits for
-        the whole reset and a budget of a few keeps requests flowing, just slower.
+        csops may use ``share`` of the window's limit: the rest is left to the account's
+        other integrations, so the budget counts as spent once only that rest remains. "Low"
+        is at most ``low_fraction`` of csops' part (at least one request). The remaining
+        requests are spread evenly until the reset, so a budget of zero waits for the whole
+        reset and a budget of a few keeps requests flowing, just slower. Without a limit in
+        the answer the share cannot be applied, and only a budget of one or none is low.
         """
         remaining = _first_number(headers, self.remaining_headers)
         if remaining is None:
             return 0.0
         limit = _first_number(headers, self.limit_headers)
-        threshold = max(1.0, limit * self.low_fraction) if limit else 1.0
+        if limit:
+            remaining -= limit * (1 - share)
+        threshold = max(1.0, limit * share * self.low_fraction) if limit else 1.0
         if remaining > threshold:
             return 0.0
         reset = _number(headers.get(self.reset_header)) if self.reset_header else None

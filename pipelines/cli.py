@@ -64,13 +64,15 @@ def extend_partitions_to(request: RunRequest, settings: Settings) -> None:
 
 
 def check_credentials(settings: Settings) -> None:
-    """Fail before anything runs when a configured source lacks its variables."""
-    if settings.demo:
-        return
+    """Fail before anything runs when a configured source lacks its variables (or the share
+    of the request budgets, CSOPS_RATE_SHARE, is not a percentage)."""
     from connectors.errors import ConfigError
-    from connectors.registry import connectors_from_env
+    from connectors.registry import connectors_from_env, rate_share
 
     try:
+        rate_share(os.environ)
+        if settings.demo:
+            return
         for connector in connectors_from_env(settings.sources):
             connector.close()
     except ConfigError as exc:
@@ -334,6 +336,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     last = _yesterday()
     request = validate_range(last - timedelta(days=args.days - 1), last, settings)
+    check_credentials(settings)
     settings.export()
     extend_partitions_to(request, settings)
     return execute(request, settings)

@@ -118,6 +118,14 @@ def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
     assert "needs Java 17" in out
 
 
+def test_a_rate_share_that_is_not_a_percentage_is_refused_before_running(capsys, monkeypatch):
+    monkeypatch.setenv("CSOPS_RATE_SHARE", "all of it")
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
+    assert code == 2
+    assert "CSOPS_RATE_SHARE='all of it' is not a percentage" in out
+
+
 def test_unknown_option_is_refused(capsys):
     code, out = run_cli(capsys, "run", "--start", "2026-03-01", "--end", "2026-03-02", "--fast")
     assert code == 2

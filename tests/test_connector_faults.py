@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from connector_fixtures import (
+    EMAIL,
     END,
     IC_TOKEN,
     START,
@@ -274,6 +275,68 @@ def test_intercom_waits_until_the_window_resets_when_the_budget_is_spent(interco
     list(intercom(intercom_api, sleeps).extract_reference())
     assert len(sleeps) == 1 and 3.5 < sleeps[0] <= 5.0
     assert [r.path for r in intercom_api.requests] == ["/admins", "/teams"]
+
+
+def test_the_rate_share_leaves_the_rest_of_the_budget_to_other_integrations():
+    from connectors.throttle import ZENDESK_RATE_LIMIT
+
+    headers = {"ratelimit-limit": "700", "ratelimit-remaining": "360", "ratelimit-reset": "7"}
+    # The whole budget: 360 left of 700 is comfortable (low is 5 % of 700, 35).
+    assert ZENDESK_RATE_LIMIT.delay(headers, 0.0) == 0.0
+    # Half of it: 350 of the 700 are the others', so 10 are left for csops, below its low
+    # mark (5 % of its 350, 17.5): the 7 s to the reset spread over those 10 and this one.
+    assert ZENDESK_RATE_LIMIT.delay(headers, 0.0, share=0.5) == pytest.approx(7 / 11)
+    # Only the others' part left: wait for the whole reset.
+    spent = {**headers, "ratelimit-remaining": "350"}
+    assert ZENDESK_RATE_LIMIT.delay(spent, 0.0, share=0.5) == pytest.approx(7.0)
+
+
+def test_csops_rate_share_reaches_every_connector_from_the_environment(
+    zendesk_api, typeform_api, sleeps
+):
+    from connectors.registry import connectors_from_env
+
+    env = {
+        "ZENDESK_BASE_URL": zendesk_api.url,
+        "ZENDESK_EMAIL": EMAIL,
+        "ZENDESK_API_TOKEN": ZD_TOKEN,
+        "TYPEFORM_BASE_URL": typeform_api.url,
+        "TYPEFORM_TOKEN": TF_TOKEN,
+        "TYPEFORM_FORM_IDS": "f1",
+        "CSOPS_RATE_SHARE": "25%",
+    }
+    zendesk_api.headers_next(
+        "/api/v2/slas", {"X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "500"}
+    )
+    typeform_api.forms = {"f1": {"id": "f1", "title": "CSAT", "fields": []}}
+    options = {"sleep": sleeps, "backoff_base": 0.01}
+    zd, tf = connectors_from_env(["zendesk", "typeform"], env, options)
+    try:
+        zd.check()
+        zd.check()
+        # 500 left of 700, of which 525 (75 %) are the others': none for csops, so the next
+        # request waits the minute (no reset in the answer) over the one it may send: 60 s.
+        assert len(sleeps) == 1 and 59.5 < sleeps[0] <= 60.0
+        sleeps.clear()
+        tf.check()
+        tf.check()
+        # Typeform's pace of 2 a second at a quarter of it: one request every 2 s.
+        sent = sum(tf.requests_sent().values())
+        assert sent >= 2 and len(sleeps) == sent - 1 and all(1.5 < s <= 2.0 for s in sleeps)
+    finally:
+        zd.close()
+        tf.close()
+
+
+@pytest.mark.parametrize("value", ["0", "150", "half", "-5%"])
+def test_a_rate_share_that_is_not_a_percentage_is_refused(value):
+    from connectors.errors import ConfigError
+    from connectors.registry import rate_share
+
+    with pytest.raises(ConfigError, match="CSOPS_RATE_SHARE=") as raised:
+        rate_share({"CSOPS_RATE_SHARE": value})
+    assert raised.value.variables == ("CSOPS_RATE_SHARE",)
+    assert rate_share({}) == 0.5 and rate_share({"CSOPS_RATE_SHARE": "80"}) == 0.8
 
 
 def test_typeform_is_paced_to_its_two_requests_a_second(typeform_api, sleeps):

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.base import Connector
-from connectors.registry import SOURCES
+from connectors.registry import SOURCES, rate_share
 from connectors.shifts import SHIFTS_DIR_ENV
 from pipelines.defs.resources import CsopsSettings
 from simulator.org import SimConfig, SupportOrg
@@ -61,15 +61,17 @@ class HelpdeskResource(dg.ConfigurableResource):
             folder = write_demo_shifts(Path(self.settings.lake), days)
             yield SOURCES[source].from_env({SHIFTS_DIR_ENV: str(folder)})
             return
+        # The share of each vendor's request budget csops may use (CSOPS_RATE_SHARE).
+        options = {"rate_share": rate_share(os.environ)}
         if self.settings.demo:
             with SimulatorServer(SupportOrg(demo_config())) as server:
-                connector = SOURCES[source].from_env(server.env())
+                connector = SOURCES[source].from_env(server.env(), options)
                 try:
                     yield connector
                 finally:
                     connector.close()
             return
-        connector = SOURCES[source].from_env()
+        connector = SOURCES[source].from_env(None, options)
         try:
             yield connector
         finally:
