@@ -18,6 +18,11 @@ def run_cli(capsys, *args: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
+def complete_day() -> str:
+    """A complete UTC day after the first partition: a range the checks before a run pass."""
+    return (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+
+
 def test_end_before_start_is_refused(capsys):
     code, out = run_cli(capsys, "run", "--start", "2026-03-05", "--end", "2026-03-01")
     assert code == 2
@@ -46,7 +51,7 @@ def test_day_before_first_partition_is_refused(capsys, monkeypatch):
 
 def test_unknown_source_is_refused(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_SOURCES", "zendesk,freshdesk")
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day)
     assert code == 2
     assert "freshdesk" in out and "zendesk, intercom, typeform" in out
@@ -56,7 +61,7 @@ def test_missing_credentials_are_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_SOURCES", "zendesk")
     for name in ("ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day)
     assert code == 2
     assert "ZENDESK_API_TOKEN" in out
@@ -64,7 +69,7 @@ def test_missing_credentials_are_refused_before_running(capsys, monkeypatch):
 
 def test_unknown_engine_is_refused(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_ENGINE", "snowflake")
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day)
     assert code == 2
     assert "CSOPS_ENGINE='snowflake'" in out and "duckdb, spark, postgres" in out
@@ -84,7 +89,7 @@ def test_an_engine_without_its_driver_is_refused_before_running(
 
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")  # restored after the test, as --target sets it
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: False)
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", engine)
     assert code == 2
     assert f"the {engine} engine needs {missing}" in out and "make setup-engines" in out
@@ -98,7 +103,7 @@ def test_a_targets_file_off_duckdb_is_refused_before_running(capsys, monkeypatch
     monkeypatch.setenv("CSOPS_KPI_TARGETS", str(targets))
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "postgres")
     assert code == 2
     assert "CSOPS_KPI_TARGETS is read by the duckdb engine only, not by postgres" in out
@@ -112,7 +117,7 @@ def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "spark")
     assert code == 2
     assert "needs Java 17" in out
@@ -120,7 +125,7 @@ def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
 
 def test_a_rate_share_that_is_not_a_percentage_is_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_RATE_SHARE", "all of it")
-    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    day = complete_day()
     code, out = run_cli(capsys, "run", "--start", day, "--end", day)
     assert code == 2
     assert "CSOPS_RATE_SHARE='all of it' is not a percentage" in out
@@ -173,7 +178,7 @@ def test_a_program_holding_the_warehouse_is_named_before_anything_runs(
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+        day = complete_day()
         code, out = run_cli(capsys, "run", "--start", day, "--end", day)
     finally:
         holder.communicate("\n", timeout=30)
