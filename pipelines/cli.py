@@ -428,6 +428,16 @@ def cmd_simulate_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_target(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--target",
+        choices=ENGINES,
+        default=None,
+        help="the engine dbt builds the models on (default: CSOPS_ENGINE, else duckdb; "
+        "spark and postgres need the engines extra, docs/scale.md)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csops",
@@ -447,13 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first UTC day")
     run.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last UTC day (inclusive)")
-    run.add_argument(
-        "--target",
-        choices=ENGINES,
-        default=None,
-        help="the engine dbt builds the models on (default: CSOPS_ENGINE, else duckdb; "
-        "spark and postgres need the engines extra, docs/scale.md)",
-    )
+    _add_target(run)
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser(
@@ -465,13 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--days", type=int, default=90, help="number of days (default: 90)")
-    demo.add_argument(
-        "--target",
-        choices=ENGINES,
-        default=None,
-        help="the engine dbt builds the models on (default: CSOPS_ENGINE, else duckdb; "
-        "spark and postgres need the engines extra, docs/scale.md)",
-    )
+    _add_target(demo)
     demo.set_defaults(func=cmd_demo)
 
     report = sub.add_parser(

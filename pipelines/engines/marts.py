@@ -25,8 +25,9 @@ from typing import Any
 
 import duckdb
 
-ENGINES = ("duckdb", "spark", "postgres")
-MART_SCHEMA = "marts"
+from pipelines.engines.postgres import connection_settings, quote_identifier
+from pipelines.serving import MART_SCHEMA
+
 # Not a mart, but what the gates and the serving copy's manifest read (as_of).
 CLOCK = ("intermediate", "int_build__as_of")
 
@@ -62,17 +63,15 @@ def built_tables(manifest: Mapping[str, Any]) -> list[BuiltTable]:
     return sorted(tables, key=lambda t: (t.schema, t.name))
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
 def _select_list(table: BuiltTable) -> str:
     return ", ".join(
-        f"cast({_quote(name)} as {kind}) as {_quote(name)}" if kind else _quote(name)
+        f"cast({quote_identifier(name)} as {kind}) as {quote_identifier(name)}"
+        if kind
+        else quote_identifier(name)
         for name, kind, _ in table.columns
     )
 
@@ -80,7 +79,8 @@ def _select_list(table: BuiltTable) -> str:
 def _empty(table: BuiltTable) -> str:
     """A relation with the table's columns and no row (an engine wrote no file for it)."""
     columns = ", ".join(
-        f"cast(null as {kind or 'varchar'}) as {_quote(name)}" for name, kind, _ in table.columns
+        f"cast(null as {kind or 'varchar'}) as {quote_identifier(name)}"
+        for name, kind, _ in table.columns
     )
     return f"(select {columns} where false)"
 
@@ -113,18 +113,16 @@ class PostgresMarts:
     def __init__(self, env: Mapping[str, str] | None) -> None:
         import psycopg2  # the engines extra (pyproject.toml)
 
-        from pipelines.engines.postgres import connection_settings
-
         self.connection = psycopg2.connect(
             **connection_settings(env), options="-c TimeZone=UTC -c extra_float_digits=1"
         )
 
     def relation(self, table: BuiltTable, scratch: Path) -> str:
         csv = scratch / f"{table.schema}.{table.name}.csv"
-        names = ", ".join(_quote(name) for name, _, _ in table.columns)
+        names = ", ".join(quote_identifier(name) for name, _, _ in table.columns)
         with self.connection.cursor() as cursor, csv.open("w") as out:
             cursor.copy_expert(
-                f"copy (select {names} from {_quote(table.schema)}.{_quote(table.name)}) "
+                f"copy (select {names} from {quote_identifier(table.schema)}.{quote_identifier(table.name)}) "
                 "to stdout with (format csv)",
                 out,
             )
@@ -175,8 +173,8 @@ def mirror_marts(
             con.execute("begin")
             for table in tables:
                 started = time.monotonic()
-                schema = f"{_quote(catalog)}.{_quote(table.schema)}"
-                target = f"{schema}.{_quote(table.name)}"
+                schema = f"{quote_identifier(catalog)}.{quote_identifier(table.schema)}"
+                target = f"{schema}.{quote_identifier(table.name)}"
                 relation = reader.relation(table, Path(scratch))
                 con.execute(f"create schema if not exists {schema}")
                 con.execute(
@@ -188,7 +186,7 @@ def mirror_marts(
                 for name, _, description in table.columns:
                     if description:
                         con.execute(
-                            f"comment on column {target}.{_quote(name)} is {_text(description)}"
+                            f"comment on column {target}.{quote_identifier(name)} is {_text(description)}"
                         )
                 (count,) = con.execute(f"select count(*) from {target}").fetchone()
                 rows[f"{table.schema}.{table.name}"] = count

@@ -70,7 +70,8 @@ def connection_settings(env: Mapping[str, str] | None = None) -> dict[str, objec
     }
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A name quoted for SQL (PostgreSQL's rule, which DuckDB shares)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -103,16 +104,18 @@ def load_landing_zone(
             relation = f"read_parquet('{pattern}', union_by_name = true)"
             columns = duck.execute(f"describe select * from {relation}").fetchall()
             select = ", ".join(
-                f"to_json({_quote(name)})" if _pg_type(kind) == "jsonb" else _quote(name)
+                f"to_json({quote_identifier(name)})"
+                if _pg_type(kind) == "jsonb"
+                else quote_identifier(name)
                 for name, kind, *_ in columns
             )
             csv = Path(scratch) / f"{schema}.{table}.csv"
             duck.execute(f"copy (select {select} from {relation}) to '{csv}' (header false)")
-            target = f"{_quote(schema)}.{_quote(table)}"
-            definition = ", ".join(f"{_quote(n)} {_pg_type(k)}" for n, k, *_ in columns)
+            target = f"{quote_identifier(schema)}.{quote_identifier(table)}"
+            definition = ", ".join(f"{quote_identifier(n)} {_pg_type(k)}" for n, k, *_ in columns)
             wanted = [(n, _pg_type(k)) for n, k, *_ in columns]
             with pg.cursor() as cursor, csv.open() as data:
-                cursor.execute(f"create schema if not exists {_quote(schema)}")
+                cursor.execute(f"create schema if not exists {quote_identifier(schema)}")
                 if _existing_columns(cursor, schema, table) == wanted:
                     # Emptied in place: the views a dbt build made over it stay valid.
                     cursor.execute(f"truncate {target}")

@@ -21,7 +21,7 @@
 
 {#- PostgreSQL holds a landed list as jsonb (csops load-postgres): a list of records gives one
     jsonb object per element, a list of values their text, cast to the type named. -#}
-{% macro default__unnest_list(list_column, element_type) -%}
+{% macro postgres__unnest_list(list_column, element_type) -%}
     {%- if element_type is none -%}
         jsonb_array_elements({{ list_column }})
     {%- else -%}
@@ -47,7 +47,7 @@
 
 {#- A jsonb object's field as text (a JSON null gives null), then cast: timestamps were
     written by the load in ISO form with their offset. -#}
-{% macro default__list_field(element, field, type) -%}
+{% macro postgres__list_field(element, field, type) -%}
     cast({{ element }} ->> '{{ field }}' as {{ csops.scalar_type(type) }})
 {%- endmacro %}
 
@@ -85,6 +85,20 @@
 
 {#- A jsonb array contains the value when it holds it as an element (the containment of a
     one-element array). -#}
-{% macro default__list_contains(list_column, value) -%}
+{% macro postgres__list_contains(list_column, value) -%}
     ({{ list_column }} @> jsonb_build_array({{ value }}))
+{%- endmacro %}
+
+
+{#- Another engine: no body yet (docs/scale.md). -#}
+{% macro default__unnest_list(list_column, element_type) -%}
+    {{ csops.not_ported('unnest_list') }}
+{%- endmacro %}
+
+{% macro default__list_field(element, field, type) -%}
+    {{ csops.not_ported('list_field') }}
+{%- endmacro %}
+
+{% macro default__list_contains(list_column, value) -%}
+    {{ csops.not_ported('list_contains') }}
 {%- endmacro %}

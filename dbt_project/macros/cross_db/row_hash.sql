@@ -14,8 +14,12 @@
 
 {#- The first 64 bits of the md5 of the values' record in text (a null and an empty text
     differ there). -#}
-{% macro default__row_hash(values) -%}
+{% macro postgres__row_hash(values) -%}
     ('x' || substr(md5(row({{ values | join(', ') }})::text), 1, 16))::bit(64)::bigint
+{%- endmacro %}
+
+{% macro default__row_hash(values) -%}
+    {{ csops.not_ported('row_hash') }}
 {%- endmacro %}
 
 
