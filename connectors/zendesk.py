@@ -1,10 +1,14 @@
 """Zendesk Support: tickets with their audits and CSAT ratings, plus the reference tables.
 
-Incremental exports are the only Zendesk endpoints meant for bulk reads (10 requests a
-minute, up to 1000 records a page), so tickets, users and organizations come from them;
-everything else is small and read with ordinary pagination.
+Incremental exports are the only Zendesk endpoints meant for bulk reads of tickets, users
+and organizations (10 requests a minute, up to 1000 records a page), so those come from
+them. Audits come from the account-wide audit listing (up to 1000 a page, newest first),
+which leaves out archived tickets: those, and any the listing cannot cover cheaply, are read
+one ticket at a time (docs/connectors.md, "Zendesk audits"). Everything else is small and
+read with ordinary pagination.
 """
 
+import logging
 import math
 import os
 from collections.abc import Iterator, Mapping
@@ -35,6 +39,18 @@ ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN = "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDE
 # earlier and keep updated_at in [start, end) ourselves.
 CSAT_LOOKBACK = timedelta(days=28)
 PAGE_SIZE = 100
+# The account-wide audit listing: its legacy cursor pages (the endpoint's default) hold up to
+# 1000 audits, newest first; before_url leads to older ones. Admins only.
+AUDIT_LISTING_PATH = "/api/v2/ticket_audits.json"
+AUDIT_LISTING_LIMIT = 1000
+# How far before the window the listing may go back for the audits of tickets created
+# earlier; older tickets' audits are read ticket by ticket.
+AUDIT_LISTING_LOOKBACK = timedelta(days=14)
+# Zendesk archives a ticket about 120 days after it is closed (sooner on very large
+# accounts), and the audit listing leaves archived tickets out.
+ARCHIVE_AFTER = timedelta(days=120)
+
+log = logging.getLogger(__name__)
 
 
 def _updated(record: dict) -> datetime:
@@ -65,10 +81,16 @@ class ZendeskConnector:
         api_token: str,
         *,
         page_size: int = PAGE_SIZE,
+        audit_listing: bool = True,
+        audit_listing_limit: int = AUDIT_LISTING_LIMIT,
         http_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.base_url = check_base_url(self.source, base_url, ENV_BASE_URL)
         self.page_size = page_size
+        # False reads every ticket's audits on its own (the slower path; the benchmark's
+        # "before"). The listing's own fallbacks need no switch: see _window_audits.
+        self.audit_listing = audit_listing
+        self.audit_listing_limit = audit_listing_limit
         self._http = HttpClient(
             self.source,
             self.base_url,
@@ -111,11 +133,8 @@ class ZendeskConnector:
         tickets = _in_window(keep_latest(exported, _id, _updated), start, end)
         for ticket, at in tickets:
             yield Extracted("tickets", ticket, at)
-        for ticket, at in tickets:
-            if ticket.get("id") is None:
-                continue  # rejected at landing for its missing id; no audits to ask for
-            for audit in self._audits(ticket["id"]):
-                yield Extracted("ticket_audits", audit, at)
+        # A ticket without an id is rejected at landing; there are no audits to ask for.
+        yield from self._window_audits([(t, at) for t, at in tickets if t.get("id") is not None])
         for rating, at in self._satisfaction_ratings(start, end):
             yield Extracted("satisfaction_ratings", rating, at)
 
@@ -243,6 +262,148 @@ class ZendeskConnector:
         path = f"/api/v2/tickets/{ticket_id}/audits.json"
         return self._cursor_pages("ticket_audits", path, "audits", {})
 
+    def _window_audits(self, tickets: list[tuple[dict, datetime]]) -> Iterator[Extracted]:
+        """Every audit of each ticket, at its ticket's partition time: the same audits the
+        per-ticket endpoint returns, for far fewer requests.
+
+        The account-wide listing serves the tickets created since the cutoff: the earliest
+        ticket's creation, at most AUDIT_LISTING_LOOKBACK before the window. Older tickets,
+        tickets whose created_at cannot be read and those the listing leaves to read on
+        their own (_listed_audits) are read one ticket at a time, in the window's order.
+        """
+        if not tickets:
+            return
+        at_of = {ticket["id"]: at for ticket, at in tickets}
+        created = {ticket["id"]: record_time(ticket, "created_at") for ticket, _ in tickets}
+        readable = [c for c in created.values() if c != EPOCH]
+        alone = set(at_of)
+        if self.audit_listing and readable:
+            cutoff = max(min(readable), min(at_of.values()) - AUDIT_LISTING_LOOKBACK)
+            listable = {tid: c for tid, c in created.items() if c >= cutoff}
+            closed = {
+                ticket["id"]: _updated(ticket)
+                for ticket, _ in tickets
+                if ticket.get("status") == "closed" and ticket["id"] in listable
+            }
+            for ticket_id, audits in self._listed_audits(listable, closed):
+                if audits is not None:
+                    alone.discard(ticket_id)
+                    for audit in audits:
+                        yield Extracted("ticket_audits", audit, at_of[ticket_id])
+        for ticket_id, at in at_of.items():
+            if ticket_id in alone:
+                for audit in self._audits(ticket_id):
+                    yield Extracted("ticket_audits", audit, at)
+
+    def _listed_audits(
+        self, created: dict[Any, datetime], closed: dict[Any, datetime]
+    ) -> Iterator[tuple[Any, list | None]]:
+        """For each ticket of `created` ({id: created_at}): (id, its audits, oldest first)
+        when the account-wide listing holds them all, else (id, None): read it on its own.
+
+        The listing runs newest first, and a ticket's audits are created at or after the
+        ticket, so once the listing has passed a ticket's created_at, it has listed every
+        audit of that ticket, or none when the ticket is archived (the listing leaves those
+        out). Its first page also says roughly what time it is at Zendesk (the newest
+        audit): a ticket of `closed` ({id: updated_at}) untouched since ARCHIVE_AFTER before
+        that, and not on that page, is archived, so it is settled at once (read on its own)
+        instead of keeping the listing going. The listing stops once every ticket is
+        settled, or once the pages it would still need to pass the earliest ticket left (at
+        the pace it has gone back in time so far) are as many as the tickets left: those are
+        then read one by one, for no more requests. It is not used at all when the token may not list audits
+        (403) or the endpoint is missing (another 4xx): every ticket is then read on its
+        own, with a warning.
+        """
+        waiting = sorted(created, key=lambda tid: created[tid], reverse=True)
+        buffered: dict[Any, list[dict]] = {tid: [] for tid in waiting}
+        settled = 0  # waiting[:settled] are settled
+        pages = 0
+
+        def settle(oldest: datetime | None) -> Iterator[tuple[Any, list | None]]:
+            # The tickets created after `oldest` (all of them when None: nothing is older).
+            nonlocal settled
+            while settled < len(waiting) and (oldest is None or created[waiting[settled]] > oldest):
+                ticket_id = waiting[settled]
+                settled += 1
+                audits = buffered.pop(ticket_id)
+                audits.sort(key=lambda a: (record_time(a, "created_at"), _sort_id(a)))
+                yield ticket_id, audits or None
+
+        try:
+            for page in self._audit_listing_pages():
+                pages += 1
+                times = [record_time(audit, "created_at") for audit in page]
+                if EPOCH in times:
+                    raise _Unlistable("answered an audit without a readable created_at")
+                for audit in page:
+                    if audit.get("ticket_id") in buffered:
+                        buffered[audit["ticket_id"]].append(audit)
+                if pages == 1 and times:
+                    archived_before = max(times) - ARCHIVE_AFTER
+                    gone = {
+                        tid
+                        for tid, updated in closed.items()
+                        if updated <= archived_before and not buffered[tid]
+                    }
+                    for ticket_id in gone:
+                        del buffered[ticket_id]
+                        yield ticket_id, None
+                    waiting = [tid for tid in waiting if tid not in gone]
+                if not times:
+                    break  # an empty page: nothing is older (settled below)
+                if pages == 1:
+                    newest = max(times)
+                oldest = min(times)
+                yield from settle(oldest)
+                left = len(waiting) - settled
+                # The pages still needed to pass the earliest ticket left, at the pace the
+                # listing has gone back in time so far, against one request a ticket.
+                pace = (newest - oldest) / pages
+                behind = oldest - created[waiting[-1]] if left else timedelta(0)
+                if not left or (pace and behind / pace >= left) or (not pace and pages >= left):
+                    break
+            else:
+                yield from settle(None)
+            if not times:
+                yield from settle(None)
+        except _Unlistable as why:
+            log.warning(
+                "zendesk ticket_audits: the account-wide audit listing %s; reading each "
+                "ticket's audits on its own instead",
+                why,
+            )
+        for ticket_id in waiting[settled:]:
+            yield ticket_id, None
+
+    def _audit_listing_pages(self) -> Iterator[list[dict]]:
+        """The account-wide audit listing, page by page, newest first (legacy cursor:
+        before_url leads to older audits and is null on the oldest page)."""
+        path = AUDIT_LISTING_PATH
+        stream = "ticket_audits"
+
+        def fetch(url: str | None) -> dict:
+            if url is not None:
+                page = self._http.get_json(stream, url)
+            else:
+                try:
+                    page = self._http.get_json(stream, path, {"limit": self.audit_listing_limit})
+                except ConnectorError as error:
+                    if error.status is None or not 400 <= error.status < 500:
+                        raise
+                    # 403: the token's user is not an admin; 404: no such endpoint here.
+                    needs = " (listing all audits needs an admin)" if error.status == 403 else ""
+                    raise _Unlistable(f"answered HTTP {error.status}{needs}") from error
+            return {"pages": [page.get("audits") or []], **page}
+
+        return paginate(
+            self.source,
+            stream,
+            path=path,
+            key="pages",
+            fetch=fetch,
+            following=lambda page, _: page.get("before_url"),
+        )
+
     def _satisfaction_ratings(self, start: datetime, end: datetime) -> list[tuple[dict, datetime]]:
         params = {
             "start_time": int((start - CSAT_LOOKBACK).timestamp()),
@@ -265,6 +426,15 @@ def _in_window(records: list[dict], start: datetime, end: datetime) -> list[tupl
 
 def _id(record: dict) -> Any:
     return record.get("id")
+
+
+def _sort_id(record: dict) -> tuple[int, str]:
+    ident = record.get("id")
+    return (0, f"{ident:020d}") if isinstance(ident, int) else (1, str(ident))
+
+
+class _Unlistable(Exception):
+    """The audit listing cannot be used here; says why, for the warning."""
 
 
 def _pagination_error(stream: str, path: str, what: str) -> ConnectorError:

@@ -168,6 +168,38 @@ def zendesk_audits(org: SupportOrg, req: Request, ticket_id: int) -> Response:
     }
 
 
+def zendesk_audit_listing(org: SupportOrg, req: Request) -> Response:
+    """List All Ticket Audits with its default, legacy cursor: pages of up to `limit` (1000)
+    audits, newest first; before_url leads to older audits, after_url to newer ones, each
+    null when there are none. Archived tickets are left out."""
+    limit = _int(req.query, "limit", 1000, 1, 1000)
+    older, position = True, None
+    if "cursor" in req.query:
+        raw = req.query["cursor"]
+        if raw[:1] not in ("a", "b"):
+            raise BadRequest(f"invalid cursor {raw!r}")
+        older, position = raw[0] == "b", decode_cursor(raw[1:])
+    page, more = org.zendesk_audit_listing(position, limit, older)
+
+    def cursor(direction: str, audit: dict) -> str:
+        stamp = unix(datetime.fromisoformat(audit["created_at"]))
+        return direction + encode_cursor((stamp, audit["id"]))
+
+    path = "/api/v2/ticket_audits.json"
+    before = cursor("b", page[-1]) if page and (more or not older) else None
+    after = cursor("a", page[0]) if page and (more or older) and position is not None else None
+    return 200, {
+        "audits": page,
+        "before_cursor": before,
+        "before_url": _url(req.base_url, path, {"cursor": before, "limit": limit})
+        if before
+        else None,
+        "after_cursor": after,
+        "after_url": _url(req.base_url, path, {"cursor": after, "limit": limit}) if after else None,
+        "count": len(page),
+    }
+
+
 def zendesk_satisfaction_ratings(org: SupportOrg, req: Request) -> Response:
     """Offset-paginated ratings. start_time / end_time bound the rating's updated_at (the
     reference calls them the times of the oldest and most recent rating; a rating changed
@@ -209,6 +241,7 @@ def zendesk(org: SupportOrg, req: Request) -> Response:
         "/api/v2/incremental/organizations": lambda: zendesk_organizations_export(org, req),
         "/api/v2/groups": lambda: _listing("groups", org.zendesk_groups()),
         "/api/v2/satisfaction_ratings": lambda: zendesk_satisfaction_ratings(org, req),
+        "/api/v2/ticket_audits": lambda: zendesk_audit_listing(org, req),
         "/api/v2/business_hours/schedules": lambda: (
             200,
             {"schedules": org.zendesk_schedules()},

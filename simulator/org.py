@@ -6,6 +6,7 @@ window is the same whatever was asked before. Everything is served as of `config
 records and events after it do not exist yet.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,9 @@ from simulator.tickets import MAX_TICKETS_PER_DAY, TicketHistory, TicketView, bu
 
 # A page position: (unix seconds of updated_at, record id); records strictly after it follow.
 Position = tuple[int, int | str]
+# Zendesk archives a ticket 120 days after it is closed; the account-wide audit listing leaves
+# archived tickets out (the per-ticket audits endpoint still serves them).
+ARCHIVE_AFTER = timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class SupportOrg:
         self._conversations: dict[date, list[ConversationHistory]] = {}
         self._conversation_views: dict[date, list[tuple[datetime, dict]]] = {}
         self._qa_reviews: dict[date, list[QAReview]] = {}
+        self._audit_index: tuple[list[tuple[int, int]], list[dict]] | None = None
 
     # -- generation, one creation day at a time ------------------------------------------
 
@@ -188,6 +193,37 @@ class SupportOrg:
             return None
         view = histories[index].as_of(self.now)
         return view.audits if view else None
+
+    def zendesk_archived(self, view: TicketView) -> bool:
+        """Whether Zendesk would have archived this ticket by now: closed, and untouched for
+        ARCHIVE_AFTER since."""
+        return view.ticket["status"] == "closed" and view.updated_at <= self.now - ARCHIVE_AFTER
+
+    def zendesk_audit_listing(
+        self, position: Position | None, limit: int, older: bool = True
+    ) -> tuple[list[dict], bool]:
+        """Up to `limit` audits of the tickets not archived, next to `position` in
+        (created_at, id) order: the older ones, newest first (from the newest audit when
+        position is None), or with older=False the newer ones; and whether more follow."""
+        if self._audit_index is None:
+            rows = sorted(
+                (unix(datetime.fromisoformat(audit["created_at"])), audit["id"], audit)
+                for day in self._creation_days(
+                    day_start(self.config.history_start), self.now + timedelta(seconds=1)
+                )
+                for view in self._tickets_visible(day)
+                if not self.zendesk_archived(view)
+                for audit in view.audits
+            )
+            self._audit_index = ([row[:2] for row in rows], [row[2] for row in rows])
+        keys, audits = self._audit_index
+        if older:
+            high = len(keys) if position is None else bisect_left(keys, position)
+            low = max(0, high - limit)
+            return audits[low:high][::-1], low > 0
+        low = bisect_left(keys, position) + 1 if position is not None else 0
+        high = min(len(keys), low + limit)
+        return audits[low:high][::-1], high < len(keys)
 
     def zendesk_satisfaction_ratings(self, start: datetime, end: datetime) -> list[dict]:
         """Ratings (offered, good or bad) whose updated_at is in [start, end], oldest first."""

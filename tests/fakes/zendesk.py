@@ -16,6 +16,14 @@ def ts(value: str) -> int:
     return int(datetime.fromisoformat(value).timestamp())
 
 
+def _ts_or_newest(value: str) -> int:
+    """A malformed time sorts as the newest, so it is on the listing's first page."""
+    try:
+        return ts(value)
+    except ValueError:
+        return 2**40
+
+
 def _cursor(state: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
 
@@ -47,6 +55,13 @@ class FakeZendesk(FakeAPI):
         # A broken export: asked with a cursor, it hands back that same cursor, so its
         # pagination loops (the connector must stop with an error, not read forever).
         self.stuck_cursor = False
+        # The account-wide audit listing (GET /api/v2/ticket_audits): None = not served
+        # (404, like an endpoint this fake does not know), "admin" = served from ``audits``,
+        # "agent" = refused with 403, as Zendesk refuses a token whose user is not an admin.
+        self.audit_listing: str | None = None
+        # Tickets Zendesk has archived: left out of the listing, still served one by one.
+        self.archived: set[int] = set()
+        self.listing_page_size = 1000
 
     def authorized(self, headers: dict[str, str]) -> bool:
         return headers.get("authorization") == self.expected_auth
@@ -79,6 +94,10 @@ class FakeZendesk(FakeAPI):
         if path.startswith("/api/v2/tickets/") and path.endswith("/audits.json"):
             ticket_id = int(path.split("/")[4])
             return self._cursor_list(path, "audits", self.audits.get(ticket_id, []), query)
+        if path == "/api/v2/ticket_audits.json" and self.audit_listing == "admin":
+            return self._audit_listing(path, query)
+        if path == "/api/v2/ticket_audits.json" and self.audit_listing == "agent":
+            return 403, {}, {"error": "Forbidden", "description": "You do not have access"}
         if path == "/api/v2/satisfaction_ratings.json":
             low = int(query.get("start_time", 0))
             high = int(query.get("end_time", 2**40))
@@ -132,6 +151,31 @@ class FakeZendesk(FakeAPI):
                 "end_time": end_time,
                 "next_page": f"{self.url}{path}?start_time={end_time}",
                 "end_of_stream": len(matching) <= self.page_size,
+            },
+        )
+
+    def _audit_listing(self, path: str, query: dict) -> Answer:
+        """Legacy cursor pages, newest first by (created_at, id): ``cursor`` holds how many
+        of the newest audits earlier pages gave; before_url is null on the oldest page."""
+        listed = sorted(
+            (a for tid, audits in self.audits.items() if tid not in self.archived for a in audits),
+            key=lambda a: (_ts_or_newest(a["created_at"]), a["id"]),
+            reverse=True,
+        )
+        size = min(int(query.get("limit", 1000)), self.listing_page_size)
+        offset = _uncursor(query["cursor"])["offset"] if "cursor" in query else 0
+        chunk, following = page_of(listed, offset, size)
+        before = _cursor({"offset": following}) if following is not None else None
+        return (
+            200,
+            {},
+            {
+                "audits": chunk,
+                "before_cursor": before,
+                "before_url": f"{self.url}{path}?cursor={before}" if before else None,
+                "after_cursor": None,
+                "after_url": None,
+                "count": len(chunk),
             },
         )
 
