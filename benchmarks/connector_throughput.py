@@ -17,6 +17,7 @@ ticket export alone and for the whole tickets-with-audits read.
 
 import argparse
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -106,78 +107,139 @@ def run_ours(env: dict[str, str], lake: Path, first: date, last: date) -> dict:
 # Every API source, paced by nothing but the simulator: only the requests are counted here.
 NO_PACING = {"rate_limit": None, "min_interval": 0.0}
 API_SOURCES = ("zendesk", "intercom", "typeform", "zendesk_qa")
+# What is measured: each source as csops reads it, and Zendesk once more with every ticket's
+# audits read on their own (the path before the account-wide listing), for the comparison.
+REQUEST_VARIANTS: tuple[tuple[str, str, dict], ...] = (
+    ("zendesk", "zendesk", {}),
+    ("zendesk_per_ticket_audits", "zendesk", {"audit_listing": False}),
+    ("intercom", "intercom", {}),
+    ("typeform", "typeform", {}),
+    ("zendesk_qa", "zendesk_qa", {}),
+)
 # The volume the projections are for: the M benchmark scale (benchmarks/scales.py).
 M_TICKETS_PER_DAY, M_DAYS = 2000, 365
 
 
+# Streams that do not grow with the help desk's volume although read incrementally: the
+# simulator caps organizations at 200 (M has 201), one page of the export at any volume.
+NOT_SCALED = {"organizations"}
+# Zendesk streams read in pages of up to BULK_PAGE records: the cursor exports (tickets,
+# users) and the account-wide audit listing.
+BULK_STREAMS, BULK_PAGE = ("tickets", "users"), 1000
+
+
+def _sync_requests(
+    source: str, options: dict, env: dict[str, str], start: datetime, end: datetime, since
+) -> dict:
+    """The records and requests of one run of one source over [start, end): its event
+    streams, then its reference streams (the large ones from `since`)."""
+    from connectors.registry import SOURCES
+
+    connector = SOURCES[source].from_env(env, NO_PACING)
+    for name, value in options.items():
+        setattr(connector, name, value)
+    try:
+        records: dict[str, int] = defaultdict(int)
+        for item in connector.extract_events(start, end):
+            records[item.stream] += 1
+        events = connector.requests_sent()
+        for item in connector.extract_reference(since):
+            records[item.stream] += 1
+        total = connector.requests_sent()
+    finally:
+        connector.close()
+    reference = {s: n - events.get(s, 0) for s, n in total.items() if n - events.get(s, 0)}
+    # The large reference streams read from their last landing (Zendesk's users and
+    # organizations) grow with the help desk, like the event streams.
+    growing = {
+        s: reference.pop(s)
+        for s in connector.incremental_reference_streams
+        if s in reference and s not in NOT_SCALED
+    }
+    growing = {**events, **growing}
+    # Zendesk's bulk reads, whose pages hold up to 1000 records at any volume: projected
+    # from the records they delivered, not from the (few, partly filled) pages sent here.
+    bulk: dict[str, int] = {}
+    if source == "zendesk":
+        for stream in BULK_STREAMS:
+            if stream in growing:
+                growing.pop(stream)
+                bulk[stream] = records.get(stream, 0)
+        if connector.listing_pages:
+            growing["ticket_audits"] -= connector.listing_pages
+            bulk["ticket_audit_listing"] = connector.audits_listed
+    return {"records": dict(records), "growing": growing, "bulk": bulk, "reference": reference}
+
+
 def run_request_counts(env: dict[str, str], first: date, last: date) -> dict:
-    """Requests each API source sends to sync the window as a run does (its event streams for
-    the whole window, then its reference streams once), per stream, per 1,000 Zendesk tickets
-    and per day; and the minutes a first sync of M and a nightly sync would take at each
-    plan's published limit (connectors/sync_cost.py)."""
+    """Requests each API source sends for a first sync and for a nightly sync, per stream, and
+    the hours they would take for M at each plan's published limit (connectors/sync_cost.py).
+
+    First sync: the whole window as one run from an empty state. Nightly: the window's last
+    day, users and organizations changed since that day began. The window should span a year
+    (the --requests-only default): Zendesk archives tickets 120 days after they close and
+    leaves them out of the audit listing, and a help desk's users accumulate over its
+    history, so a week would project neither. What grows with the help desk (event streams,
+    users, organizations) is scaled by M's volume over the simulated one; the small reference
+    streams are counted as measured. Zendesk's bulk reads (the cursor exports, the audit
+    listing) are projected from the records they delivered, 1000 a page.
+    """
     from connectors.registry import SOURCES
     from connectors.sync_cost import BUDGETS, scaled
 
     start = datetime.combine(first, datetime.min.time(), UTC)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+    last_start = end - timedelta(days=1)
     days = (last - first).days + 1
     sources: dict[str, dict] = {}
-    tickets = 0
-    for source in API_SOURCES:
-        connector = SOURCES[source].from_env(env, NO_PACING)
-        try:
-            records = defaultdict(int)
-            for item in connector.extract_events(start, end):
-                records[item.stream] += 1
-            events = connector.requests_sent()
-            for _ in connector.extract_reference({}):
-                pass
-            total = connector.requests_sent()
-        finally:
-            connector.close()
-        reference = {s: n - events.get(s, 0) for s, n in total.items() if n - events.get(s, 0)}
-        # The large reference streams read from their last landing (Zendesk's users and
-        # organizations) grow with the contacts, like the event streams.
-        growing = {
-            s: reference.pop(s) for s in connector.incremental_reference_streams if s in reference
+    for label, source, options in REQUEST_VARIANTS:
+        nightly_since = dict.fromkeys(SOURCES[source].incremental_reference_streams, last_start)
+        sources[label] = {
+            "first_sync": _sync_requests(source, options, env, start, end, {}),
+            "nightly": _sync_requests(source, options, env, last_start, end, nightly_since),
         }
-        sources[source] = {
-            "records": dict(records),
-            # What grows with the tickets: the event streams and the large reference streams.
-            "growing": {**events, **growing},
-            "reference": reference,
-        }
-        if source == "zendesk":
-            tickets = records["tickets"]
+        print(f"{label}: {sources[label]['first_sync']['growing']}", file=sys.stderr, flush=True)
+    tickets = sources["zendesk"]["first_sync"]["records"]["tickets"]
     for found in sources.values():
-        found["growing_per_1000_tickets"] = {
-            s: round(1000 * n / tickets, 1) for s, n in found["growing"].items()
+        growing = found["first_sync"]["growing"]
+        found["first_sync_per_1000_tickets"] = {
+            s: round(1000 * n / tickets, 1) for s, n in growing.items()
         }
-        found["growing_per_day"] = {s: round(n / days, 1) for s, n in found["growing"].items()}
-    # M's first sync is one run over its year: the event streams (and the reference streams
-    # that grow with them) scaled from this window's tickets to M's, the small reference
-    # streams once. A nightly sync is one day of M's volume and the small reference streams
-    # again.
-    first_sync = M_TICKETS_PER_DAY * M_DAYS / tickets
-    nightly = M_TICKETS_PER_DAY / tickets
+        found["first_sync_per_day"] = {s: round(n / days, 1) for s, n in growing.items()}
+    # M's volume over the simulated one; a first sync of M spans M_DAYS.
+    volume = M_TICKETS_PER_DAY * days / tickets
+    factors = {"first_sync_of_M": volume * M_DAYS / days, "nightly_sync_of_M": volume}
     projections = []
-    for budget in BUDGETS:
-        found = sources[budget.source]
-        for name, factor in (("first_sync_of_M", first_sync), ("nightly_sync_of_M", nightly)):
-            requests = scaled(found["growing"], factor)
-            for stream, count in found["reference"].items():
-                requests[stream] = requests.get(stream, 0) + count
-            projections.append(
-                {
-                    "source": budget.source,
-                    "plan": budget.plan,
-                    "per_minute": budget.per_minute,
-                    "sync": name,
-                    "requests": round(sum(requests.values())),
-                    "hours": round(budget.minutes(requests) / 60, 2),
-                }
-            )
-    return {"tickets": tickets, "days": days, "sources": sources, "projections": projections}
+    for label, source, _ in REQUEST_VARIANTS:
+        for budget in (b for b in BUDGETS if b.source == source):
+            for name, sync in (("first_sync_of_M", "first_sync"), ("nightly_sync_of_M", "nightly")):
+                found = sources[label][sync]
+                requests = scaled(found["growing"], factors[name])
+                for stream, count in found["bulk"].items():
+                    pages = max(1, math.ceil(count * factors[name] / BULK_PAGE))
+                    key = "ticket_audits" if stream == "ticket_audit_listing" else stream
+                    requests[key] = requests.get(key, 0) + pages
+                for stream, count in found["reference"].items():
+                    requests[stream] = requests.get(stream, 0) + count
+                projections.append(
+                    {
+                        "source": label,
+                        "plan": budget.plan,
+                        "per_minute": budget.per_minute,
+                        "sync": name,
+                        "requests": round(sum(requests.values())),
+                        "by_stream": {s: round(n) for s, n in requests.items()},
+                        "hours": round(budget.minutes(requests) / 60, 2),
+                    }
+                )
+    return {
+        "window": [first.isoformat(), last.isoformat()],
+        "tickets": tickets,
+        "days": days,
+        "scale_to_M": round(volume, 2),
+        "sources": sources,
+        "projections": projections,
+    }
 
 
 def run_dlt(env: dict[str, str], work: Path, first: date) -> dict:
@@ -248,8 +310,15 @@ def run_dlt(env: dict[str, str], work: Path, first: date) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.connector_throughput")
-    parser.add_argument("--days", type=int, default=7)
-    parser.add_argument("--tickets-per-day", type=float, default=200)
+    parser.add_argument(
+        "--days", type=int, default=None, help="days of history (7; 365 with --requests-only)"
+    )
+    parser.add_argument(
+        "--tickets-per-day",
+        type=float,
+        default=None,
+        help="simulated tickets a day (200; 20 with --requests-only)",
+    )
     parser.add_argument("--work", type=Path, default=BENCHMARKS / "work" / "throughput")
     parser.add_argument(
         "--requests-only",
@@ -258,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         "no dlt: needs no bench extra)",
     )
     args = parser.parse_args(argv)
+    if args.requests_only:
+        # A year (archiving and users need one: run_request_counts) at a hundredth of M.
+        args.days = args.days or 365
+        args.tickets_per_day = args.tickets_per_day or 20
+    else:
+        args.days = args.days or 7
+        args.tickets_per_day = args.tickets_per_day or 200
     config, first, last = _config(args.days, args.tickets_per_day)
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
@@ -272,7 +348,6 @@ def main(argv: list[str] | None = None) -> int:
         run_ours(env, args.work / "warmup", first, last)
         peer = run_dlt(env, args.work / "dlt", first)
         ours = run_ours(env, args.work / "lake", first, last)
-        requests = run_request_counts(env, first, last)
     finally:
         stop.set()
         server.join(timeout=10)
@@ -290,7 +365,6 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_tickets_with_audits": round(
             ours["tickets_with_audits_per_second"] / peer["tickets_per_second"], 2
         ),
-        "requests": requests,
     }
     return _write("throughput", result)
 

@@ -28,11 +28,13 @@ from connectors.base import (
     record_time,
     require_env,
 )
-from connectors.errors import ConnectorError
+from connectors.errors import ConfigError, ConnectorError
 from connectors.http import HttpClient, check_base_url
 from connectors.throttle import ZENDESK_RATE_LIMIT
 
 ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN = "ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"
+# How audits are read: through the account-wide listing (fewest requests) or ticket by ticket.
+ENV_AUDITS, AUDIT_PATHS = "CSOPS_ZENDESK_AUDITS", ("listing", "per-ticket")
 # A legacy CSAT rating is created when the survey is offered and updated when the customer
 # answers, which can happen until the ticket closes (at most 28 days after it is solved).
 # The reference does not say which timestamp start_time filters on, so we ask from 28 days
@@ -91,6 +93,9 @@ class ZendeskConnector:
         # "before"). The listing's own fallbacks need no switch: see _window_audits.
         self.audit_listing = audit_listing
         self.audit_listing_limit = audit_listing_limit
+        # What the audit listing read so far: its pages and the audits on them (all
+        # tickets'), for the request-count benchmark's projections.
+        self.listing_pages = self.audits_listed = 0
         self._http = HttpClient(
             self.source,
             self.base_url,
@@ -106,13 +111,24 @@ class ZendeskConnector:
     def from_env(
         cls, env: Mapping[str, str] | None = None, http_options: Mapping[str, Any] | None = None
     ) -> "ZendeskConnector":
-        """Configure from ZENDESK_BASE_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN."""
-        values = require_env(
-            cls.source, os.environ if env is None else env, (ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN)
-        )
+        """Configure from ZENDESK_BASE_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN, and
+        CSOPS_ZENDESK_AUDITS (`listing`, the default, or `per-ticket`)."""
+        env = os.environ if env is None else env
+        values = require_env(cls.source, env, (ENV_BASE_URL, ENV_EMAIL, ENV_TOKEN))
         check_base_url(cls.source, values[ENV_BASE_URL], ENV_BASE_URL)
+        audits = env.get(ENV_AUDITS, "").strip().lower() or "listing"
+        if audits not in AUDIT_PATHS:
+            raise ConfigError(
+                f"{ENV_AUDITS}={env.get(ENV_AUDITS)!r} is not one of {', '.join(AUDIT_PATHS)}",
+                source=cls.source,
+                variables=(ENV_AUDITS,),
+            )
         return cls(
-            values[ENV_BASE_URL], values[ENV_EMAIL], values[ENV_TOKEN], http_options=http_options
+            values[ENV_BASE_URL],
+            values[ENV_EMAIL],
+            values[ENV_TOKEN],
+            audit_listing=audits == "listing",
+            http_options=http_options,
         )
 
     def check(self) -> None:
@@ -308,9 +324,9 @@ class ZendeskConnector:
         audit): a ticket of `closed` ({id: updated_at}) untouched since ARCHIVE_AFTER before
         that, and not on that page, is archived, so it is settled at once (read on its own)
         instead of keeping the listing going. The listing stops once every ticket is
-        settled, or once the pages it would still need to pass the earliest ticket left (at
-        the pace it has gone back in time so far) are as many as the tickets left: those are
-        then read one by one, for no more requests. It is not used at all when the token may not list audits
+        settled, or once going on no longer pays: when the pages it would still need to pass
+        any further ticket (at the pace it has gone back in time so far) are at least as many
+        as the tickets it would settle; those left are then read one by one. It is not used at all when the token may not list audits
         (403) or the endpoint is missing (another 4xx): every ticket is then read on its
         own, with a warning.
         """
@@ -329,9 +345,25 @@ class ZendeskConnector:
                 audits.sort(key=lambda a: (record_time(a, "created_at"), _sort_id(a)))
                 yield ticket_id, audits or None
 
+        def worth_going_on(oldest: datetime, pace: timedelta) -> bool:
+            # Whether, for some j, the pages still needed to pass the j-th ticket left (at
+            # the pace the listing has gone back in time so far) are fewer than the j
+            # requests of reading those tickets on their own. j doubles, then the last one.
+            left = len(waiting) - settled
+            if not pace:
+                return pages < left
+            j = 1
+            while j < left:
+                if (oldest - created[waiting[settled + j - 1]]) / pace < j:
+                    return True
+                j *= 2
+            return bool(left) and (oldest - created[waiting[-1]]) / pace < left
+
         try:
             for page in self._audit_listing_pages():
                 pages += 1
+                self.listing_pages += 1
+                self.audits_listed += len(page)
                 times = [record_time(audit, "created_at") for audit in page]
                 if EPOCH in times:
                     raise _Unlistable("answered an audit without a readable created_at")
@@ -355,12 +387,7 @@ class ZendeskConnector:
                     newest = max(times)
                 oldest = min(times)
                 yield from settle(oldest)
-                left = len(waiting) - settled
-                # The pages still needed to pass the earliest ticket left, at the pace the
-                # listing has gone back in time so far, against one request a ticket.
-                pace = (newest - oldest) / pages
-                behind = oldest - created[waiting[-1]] if left else timedelta(0)
-                if not left or (pace and behind / pace >= left) or (not pace and pages >= left):
+                if not worth_going_on(oldest, (newest - oldest) / pages):
                     break
             else:
                 yield from settle(None)

@@ -1,5 +1,7 @@
 """The sync projections of connectors/sync_cost.py, on counts worked out by hand."""
 
+import math
+
 import pytest
 
 from connectors.sync_cost import BUDGETS, ZENDESK_BUDGETS, RequestBudget, scaled
@@ -52,24 +54,45 @@ def test_the_benchmark_counts_the_requests_of_a_run_per_stream():
         chats_per_day=10,
         agents=5,
         history_start=date(2024, 3, 1),
-        now=datetime(2024, 3, 4, tzinfo=UTC),
+        now=datetime(2024, 3, 11, tzinfo=UTC),
     )
     with SimulatorServer(SupportOrg(config)) as server:
-        found = run_request_counts(server.env(), date(2024, 3, 1), date(2024, 3, 3))
-    zendesk = found["sources"]["zendesk"]
-    assert found["tickets"] == zendesk["records"]["tickets"] > 0
-    # One audits request per ticket (a ticket's audits fit one page of 100): 1,000 per 1,000.
-    assert zendesk["growing"]["ticket_audits"] == found["tickets"]
-    assert zendesk["growing_per_1000_tickets"]["ticket_audits"] == 1000.0
+        found = run_request_counts(server.env(), date(2024, 3, 1), date(2024, 3, 10))
+    before = found["sources"]["zendesk_per_ticket_audits"]["first_sync"]
+    after = found["sources"]["zendesk"]["first_sync"]
+    tickets = found["tickets"]
+    assert tickets == after["records"]["tickets"] > 0
+    # Both audit paths land the same records.
+    assert after["records"] == before["records"]
+    # Before: one audits request per ticket (a ticket's audits fit one page of 100), 1,000
+    # per 1,000 tickets.
+    assert before["growing"]["ticket_audits"] == tickets
+    assert found["sources"]["zendesk_per_ticket_audits"]["first_sync_per_1000_tickets"][
+        "ticket_audits"
+    ] == pytest.approx(1000)
+    # After: ten days, nothing archived (Zendesk archives 120 days after closing), every
+    # ticket created in the window: no ticket is read on its own, and the listing pages
+    # through every audit of the account at up to 1,000 a page. About 5 audits a ticket
+    # makes that 5 requests per 1,000 tickets; asserted as at most 20.
+    assert after["growing"]["ticket_audits"] == 0
+    listed = after["bulk"]["ticket_audit_listing"]
+    assert listed >= after["records"]["ticket_audits"]
+    pages = -(-listed // 1000)
+    assert pages * 1000 / tickets <= 20
     # The small reference tables are read once a run, whatever the volume.
-    assert zendesk["reference"]["groups"] == 1 and zendesk["reference"]["sla_policies"] == 1
-    # Each projection is its budget's arithmetic on the counts, scaled to M's 730,000 tickets.
+    assert after["reference"]["groups"] == 1 and after["reference"]["sla_policies"] == 1
+    # Each projection is its budget's arithmetic on the counts, scaled to M's 730,000 tickets:
+    # growing requests times the scale, bulk reads at 1,000 records a page.
     enterprise = next(
         p
         for p in found["projections"]
-        if p["plan"] == "Enterprise" and p["sync"] == "first_sync_of_M"
+        if p["source"] == "zendesk" and p["plan"] == "Enterprise" and p["sync"] == "first_sync_of_M"
     )
     budget = next(b for b in ZENDESK_BUDGETS if b.plan == "Enterprise")
-    requests = scaled(zendesk["growing"], 730_000 / found["tickets"])
-    requests.update({s: requests.get(s, 0) + n for s, n in zendesk["reference"].items()})
+    factor = 730_000 / tickets
+    requests = scaled(after["growing"], factor)
+    requests["tickets"] = math.ceil(after["bulk"]["tickets"] * factor / 1000)
+    requests["users"] = math.ceil(after["bulk"]["users"] * factor / 1000)
+    requests["ticket_audits"] += math.ceil(listed * factor / 1000)
+    requests.update({s: requests.get(s, 0) + n for s, n in after["reference"].items()})
     assert enterprise["hours"] == pytest.approx(budget.minutes(requests) / 60, abs=0.01)

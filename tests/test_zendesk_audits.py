@@ -152,3 +152,18 @@ def test_an_unreadable_audit_time_stops_the_listing_and_loses_nothing(zendesk_ap
     assert len(landed) == 18
     assert _one_by_one(zendesk_api) == {1, 2, 3, 4, 5, 6}
     assert "readable created_at" in caplog.text
+
+
+def test_the_audit_path_is_chosen_from_the_environment(zendesk_api):
+    from connector_fixtures import EMAIL, ZD_TOKEN
+
+    from connectors.errors import ConfigError
+    from connectors.zendesk import ZendeskConnector
+
+    env = {"ZENDESK_BASE_URL": zendesk_api.url, "ZENDESK_EMAIL": EMAIL}
+    env["ZENDESK_API_TOKEN"] = ZD_TOKEN
+    assert ZendeskConnector.from_env(env).audit_listing is True
+    per_ticket = {**env, "CSOPS_ZENDESK_AUDITS": "Per-Ticket"}
+    assert ZendeskConnector.from_env(per_ticket).audit_listing is False
+    with pytest.raises(ConfigError, match="CSOPS_ZENDESK_AUDITS='bulk' is not one of listing"):
+        ZendeskConnector.from_env({**env, "CSOPS_ZENDESK_AUDITS": "bulk"})
