@@ -24,6 +24,7 @@ import shutil
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -113,6 +114,7 @@ REQUEST_VARIANTS: tuple[tuple[str, str, dict], ...] = (
     ("zendesk", "zendesk", {}),
     ("zendesk_per_ticket_audits", "zendesk", {"audit_listing": False}),
     ("intercom", "intercom", {}),
+    ("intercom_every_conversation_read", "intercom", {"reuse_landed": False}),
     ("typeform", "typeform", {}),
     ("zendesk_qa", "zendesk_qa", {}),
 )
@@ -129,15 +131,26 @@ BULK_STREAMS, BULK_PAGE = ("tickets", "users"), 1000
 
 
 def _sync_requests(
-    source: str, options: dict, env: dict[str, str], start: datetime, end: datetime, since
+    source: str,
+    options: dict,
+    env: dict[str, str],
+    start: datetime,
+    end: datetime,
+    since,
+    landed: dict | None = None,
 ) -> dict:
     """The records and requests of one run of one source over [start, end): its event
-    streams, then its reference streams (the large ones from `since`)."""
+    streams, then its reference streams (the large ones from `since`). `landed` holds the
+    versions landed before the run ({id: record}), for a connector that reuses them."""
     from connectors.registry import SOURCES
 
+    options = dict(options)
+    reuse = options.pop("reuse_landed", True)
     connector = SOURCES[source].from_env(env, NO_PACING)
     for name, value in options.items():
         setattr(connector, name, value)
+    if reuse and landed is not None and hasattr(connector, "landed_versions"):
+        connector.landed_versions = lambda _, ids: {i: landed[i] for i in ids if i in landed}
     try:
         records: dict[str, int] = defaultdict(int)
         for item in connector.extract_events(start, end):
@@ -171,7 +184,22 @@ def _sync_requests(
     return {"records": dict(records), "growing": growing, "bulk": bulk, "reference": reference}
 
 
-def run_request_counts(env: dict[str, str], first: date, last: date) -> dict:
+def _landed_before(source: str, env: dict[str, str], start: datetime, end: datetime) -> dict:
+    """The event records a sync of [start, end) lands, latest per id (not counted)."""
+    from connectors.registry import SOURCES
+
+    connector = SOURCES[source].from_env(env, NO_PACING)
+    try:
+        return {
+            str(item.record.get("id")): item.record for item in connector.extract_events(start, end)
+        }
+    finally:
+        connector.close()
+
+
+def run_request_counts(
+    env: dict[str, str], first: date, last: date, yesterday_env: dict[str, str] | None = None
+) -> dict:
     """Requests each API source sends for a first sync and for a nightly sync, per stream, and
     the hours they would take for M at each plan's published limit (connectors/sync_cost.py).
 
@@ -182,7 +210,10 @@ def run_request_counts(env: dict[str, str], first: date, last: date) -> dict:
     history, so a week would project neither. What grows with the help desk (event streams,
     users, organizations) is scaled by M's volume over the simulated one; the small reference
     streams are counted as measured. Zendesk's bulk reads (the cursor exports, the audit
-    listing) are projected from the records they delivered, 1000 a page.
+    listing) are projected from the records they delivered, 1000 a page. `yesterday_env`
+    serves the same history as it stood when the last day began: what a nightly run finds
+    landed (Intercom reuses the parts of conversations that got none since); without it,
+    the nightly run finds nothing landed.
     """
     from connectors.registry import SOURCES
     from connectors.sync_cost import BUDGETS, scaled
@@ -194,9 +225,13 @@ def run_request_counts(env: dict[str, str], first: date, last: date) -> dict:
     sources: dict[str, dict] = {}
     for label, source, options in REQUEST_VARIANTS:
         nightly_since = dict.fromkeys(SOURCES[source].incremental_reference_streams, last_start)
+        # What the lake holds before the nightly run: the days before it, as synced then.
+        landed = None
+        if source == "intercom" and yesterday_env is not None:
+            landed = _landed_before(source, yesterday_env, start, last_start)
         sources[label] = {
             "first_sync": _sync_requests(source, options, env, start, end, {}),
-            "nightly": _sync_requests(source, options, env, last_start, end, nightly_since),
+            "nightly": _sync_requests(source, options, env, last_start, end, nightly_since, landed),
         }
         print(f"{label}: {sources[label]['first_sync']['growing']}", file=sys.stderr, flush=True)
     tickets = sources["zendesk"]["first_sync"]["records"]["tickets"]
@@ -339,10 +374,19 @@ def main(argv: list[str] | None = None) -> int:
     ready, stop = context.Queue(), context.Event()
     server = context.Process(target=_serve, args=(config, ready, stop), daemon=True)
     server.start()
+    # The same history as it stood when the last day began, for the nightly run's lake.
+    yesterday = replace(config, now=datetime.combine(last, datetime.min.time(), UTC))
+    ready_yesterday = context.Queue()
+    yesterday_server = context.Process(
+        target=_serve, args=(yesterday, ready_yesterday, stop), daemon=True
+    )
+    if args.requests_only:
+        yesterday_server.start()
     try:
         env = ready.get(timeout=60)
         if args.requests_only:
-            return _write("requests", run_request_counts(env, first, last))
+            yesterday_env = ready_yesterday.get(timeout=60)
+            return _write("requests", run_request_counts(env, first, last, yesterday_env))
         load = load_average()
         # Warm-up: the simulator generates and caches the history on first read.
         run_ours(env, args.work / "warmup", first, last)
@@ -351,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop.set()
         server.join(timeout=10)
+        if yesterday_server.is_alive():
+            yesterday_server.join(timeout=10)
     result = {
         "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),

@@ -1,13 +1,16 @@
 """Intercom: chat conversations with their parts, plus admins and teams.
 
 The search endpoint finds the conversations updated in the window but returns them without
-their conversation parts, so each one found is then read in full with
-GET /conversations/{id}; that full record is what lands.
+their conversation parts, so each one found is read in full with GET /conversations/{id};
+that full record is what lands. Except when its parts have not changed since the version
+landed on an earlier day (the search's statistics count as many parts as that version
+holds; Intercom only appends parts): then the search's record with that version's parts
+lands, and the request is saved (docs/connectors.md).
 """
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +60,10 @@ class IntercomConnector:
         self.base_url = check_base_url(self.source, base_url, ENV_BASE_URL)
         self.version = version
         self.per_page = per_page
+        # (stream, ids) -> {id: the version landed on an earlier day}; set by the landing
+        # (pipelines/landing.py). None: nothing landed is known, every conversation is read.
+        self.landed_versions: Callable[[str, Iterable[str]], Mapping[Any, dict]] | None = None
+        self.parts_reused = 0  # conversations whose landed parts were kept, not re-read
         self._http = HttpClient(
             self.source,
             self.base_url,
@@ -106,13 +113,21 @@ class IntercomConnector:
         """Every conversation updated in [start, end), read in full with its parts."""
         check_window(start, end)
         found = keep_latest(self._search(start, end), lambda c: c.get("id"), _updated)
-        for summary in found:
-            found_at = event_time_in(_updated(summary), start, end)
-            if found_at is None:
-                continue
+        timed = [(summary, event_time_in(_updated(summary), start, end)) for summary in found]
+        in_window = [(summary, at) for summary, at in timed if at is not None]
+        landed: Mapping[Any, dict] = {}
+        if self.landed_versions is not None:
+            ids = [str(s["id"]) for s, _ in in_window if _parts_count(s) is not None]
+            landed = self.landed_versions("conversations", ids) if ids else {}
+        for summary, found_at in in_window:
             if summary.get("id") is None:
                 # Nothing to read in full; landing rejects it with the reason, visibly.
                 yield Extracted("conversations", summary, found_at)
+                continue
+            kept = _with_landed_parts(summary, landed.get(str(summary["id"])))
+            if kept is not None:
+                self.parts_reused += 1
+                yield Extracted("conversations", kept, found_at)
                 continue
             conversation = self._http.get_json("conversations", f"/conversations/{summary['id']}")
             latest = _updated(conversation) if "updated_at" in conversation else found_at
@@ -169,3 +184,25 @@ class IntercomConnector:
             following=following,
             position="starting_after cursor",
         )
+
+
+def _parts_count(summary: Mapping[str, Any]) -> int | None:
+    """How many parts the search says the conversation has (statistics), if it says."""
+    count = (summary.get("statistics") or {}).get("count_conversation_parts")
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+def _with_landed_parts(summary: dict, landed: dict | None) -> dict | None:
+    """The search's record with the landed version's parts, when those are all its parts:
+    the landed version lists as many parts as the search counts now (parts are only ever
+    appended) and is not newer. None: read the conversation in full."""
+    count = _parts_count(summary)
+    if landed is None or count is None:
+        return None
+    parts = landed.get("conversation_parts")
+    if not isinstance(parts, dict) or not isinstance(parts.get("conversation_parts"), list):
+        return None
+    total = parts.get("total_count", len(parts["conversation_parts"]))
+    if total != count or _updated(landed) > _updated(summary):
+        return None
+    return {**summary, "conversation_parts": parts}

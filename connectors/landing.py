@@ -347,6 +347,39 @@ class LandingWriter:
                     latest = value
         return None if latest is None else latest - REFERENCE_OVERLAP
 
+    def latest_landed(
+        self, source: str, stream: str, day: date, ids: Iterable[Any]
+    ) -> dict[Any, dict]:
+        """The latest version landed on a day before `day` of each record of `ids`, as the
+        API returned it (its `_raw` JSON), by id; ids never landed are left out.
+
+        Earlier days only, as for `reference_start`: re-landing a day must not read what
+        that day held, so a re-run lands what a clean run lands.
+        """
+        spec = stream_schema(source, stream)
+        wanted = pa.array(sorted({str(i) for i in ids}), pa.string())
+        if not len(wanted):
+            return {}
+        columns = [spec.id_column, "_raw"]
+        if spec.updated_column is not None:
+            columns.append(spec.updated_column)
+        found: dict[Any, tuple[Any, dict]] = {}
+        for landed in landed_days(self.lake, source, stream):
+            if landed >= day:
+                continue
+            for path in batch_files(day_dir(self.lake, source, stream, landed)):
+                table = pq.read_table(path, columns=[spec.id_column])
+                keep = pc.is_in(pc.cast(table.column(0), pa.string()), value_set=wanted)
+                if not pc.any(keep).as_py():
+                    continue
+                rows = pq.read_table(path, columns=columns).filter(keep).to_pylist()
+                for row in rows:
+                    at = row.get(spec.updated_column) if spec.updated_column else landed
+                    kept = found.get(row[spec.id_column])
+                    if kept is None or (at is not None and (kept[0] is None or at >= kept[0])):
+                        found[row[spec.id_column]] = (at, orjson.loads(row["_raw"]))
+        return {key: record for key, (_, record) in found.items()}
+
     @staticmethod
     def _keep_latest(spec: StreamSchema, rows: dict[Any, dict], row: dict) -> None:
         """Duplicate ids in one batch: the latest updated wins, a tie goes to the later record."""
