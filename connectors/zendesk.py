@@ -84,7 +84,6 @@ class ZendeskConnector:
         *,
         page_size: int = PAGE_SIZE,
         audit_listing: bool = True,
-        audit_listing_limit: int = AUDIT_LISTING_LIMIT,
         http_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.base_url = check_base_url(self.source, base_url, ENV_BASE_URL)
@@ -92,7 +91,6 @@ class ZendeskConnector:
         # False reads every ticket's audits on its own (the slower path; the benchmark's
         # "before"). The listing's own fallbacks need no switch: see _window_audits.
         self.audit_listing = audit_listing
-        self.audit_listing_limit = audit_listing_limit
         # What the audit listing read so far: its pages and the audits on them (all
         # tickets'), for the request-count benchmark's projections.
         self.listing_pages = self.audits_listed = 0
@@ -325,10 +323,10 @@ class ZendeskConnector:
         that, and not on that page, is archived, so it is settled at once (read on its own)
         instead of keeping the listing going. The listing stops once every ticket is
         settled, or once going on no longer pays: when the pages it would still need to pass
-        any further ticket (at the pace it has gone back in time so far) are at least as many
-        as the tickets it would settle; those left are then read one by one. It is not used at all when the token may not list audits
-        (403) or the endpoint is missing (another 4xx): every ticket is then read on its
-        own, with a warning.
+        any further ticket (at the pace it has gone back in time so far) are at least as
+        many as the tickets it would settle; those left are then read one by one. It is not
+        used at all when the token may not list audits (403) or the endpoint is missing
+        (another 4xx): every ticket is then read on its own, with a warning.
         """
         waiting = sorted(created, key=lambda tid: created[tid], reverse=True)
         buffered: dict[Any, list[dict]] = {tid: [] for tid in waiting}
@@ -413,7 +411,7 @@ class ZendeskConnector:
                 page = self._http.get_json(stream, url)
             else:
                 try:
-                    page = self._http.get_json(stream, path, {"limit": self.audit_listing_limit})
+                    page = self._http.get_json(stream, path, {"limit": AUDIT_LISTING_LIMIT})
                 except ConnectorError as error:
                     if error.status is None or not 400 <= error.status < 500:
                         raise
