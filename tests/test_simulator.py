@@ -232,6 +232,47 @@ def test_audits_paginate_with_cursor_links(server: SimulatorServer) -> None:
     assert audits == server.org.zendesk_ticket_audits(ticket["id"])
 
 
+def test_the_audit_listing_pages_newest_first_and_leaves_archived_tickets_out() -> None:
+    # 150 days: tickets closed before the last 120 days are archived by now.
+    config = SimConfig(
+        seed=5,
+        tickets_per_day=3,
+        chats_per_day=0,
+        agents=5,
+        history_start=START,
+        now=day(150),
+    )
+    with SimulatorServer(SupportOrg(config)) as running:
+        org = running.org
+        session = zendesk_session(running)
+        url: str | None = f"{running.env()['ZENDESK_BASE_URL']}/api/v2/ticket_audits.json"
+        params: dict | None = {"limit": 50}
+        pages = []
+        while url:
+            body = session.get(url, params=params, timeout=10).json()
+            pages.append(body)
+            url, params = body["before_url"], None
+        # Going back from an older page leads to the newer one again.
+        newer = session.get(pages[1]["after_url"], timeout=10).json()
+    listed = [audit for page in pages for audit in page["audits"]]
+    assert len(pages) > 2 and all(len(page["audits"]) == 50 for page in pages[:-1])
+    assert newer["audits"] == pages[0]["audits"]
+    assert pages[0]["after_url"] is None and pages[-1]["before_url"] is None
+    keys = [(audit["created_at"], audit["id"]) for audit in listed]
+    assert keys == sorted(keys, reverse=True)
+    # Exactly the audits of the tickets not archived: closed and untouched for 120 days.
+    tickets = org.zendesk_tickets_updated_between(day(0), day(151))
+
+    def archived(ticket: dict) -> bool:
+        updated = datetime.fromisoformat(ticket["updated_at"])
+        return ticket["status"] == "closed" and updated <= day(30)
+
+    kept = [t["id"] for t in tickets if not archived(t)]
+    assert any(archived(t) for t in tickets) and kept
+    expected = [a["id"] for t in kept for a in org.zendesk_ticket_audits(t)]
+    assert sorted(a["id"] for a in listed) == sorted(expected)
+
+
 def test_users_and_organizations_exports_reach_the_end(server: SimulatorServer) -> None:
     session = zendesk_session(server)
     base = server.env()["ZENDESK_BASE_URL"]

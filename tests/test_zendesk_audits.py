@@ -167,3 +167,44 @@ def test_the_audit_path_is_chosen_from_the_environment(zendesk_api):
     assert ZendeskConnector.from_env(per_ticket).audit_listing is False
     with pytest.raises(ConfigError, match="CSOPS_ZENDESK_AUDITS='bulk' is not one of listing"):
         ZendeskConnector.from_env({**env, "CSOPS_ZENDESK_AUDITS": "bulk"})
+
+
+def test_on_the_simulator_both_paths_land_the_same_audits_with_archived_tickets():
+    from datetime import UTC, date, datetime
+
+    from connectors.zendesk import ZendeskConnector
+    from simulator.org import SimConfig, SupportOrg
+    from simulator.server import SimulatorServer
+
+    # 150 days up to now: the tickets closed in the first 30 are archived.
+    now = datetime(2024, 8, 1, tzinfo=UTC)
+    config = SimConfig(
+        seed=5,
+        tickets_per_day=3,
+        chats_per_day=0,
+        agents=5,
+        history_start=date(2024, 3, 4),
+        now=now,
+    )
+    start = datetime(2024, 3, 4, tzinfo=UTC)
+    landed, sent = {}, {}
+    with SimulatorServer(SupportOrg(config)) as server:
+        archived = {
+            t["id"]
+            for t in server.org.zendesk_tickets_updated_between(start, now)
+            if t["status"] == "closed" and t["updated_at"] <= "2024-04-03T00:00:00Z"
+        }
+        for listing in (False, True):
+            connector = ZendeskConnector.from_env(server.env(), {"rate_limit": None})
+            connector.audit_listing = listing
+            landed[listing] = sorted(
+                (json.dumps(x.record, sort_keys=True), x.event_time)
+                for x in connector.extract_events(start, now)
+                if x.stream == "ticket_audits"
+            )
+            sent[listing] = connector.requests_sent()["ticket_audits"]
+            reads = connector.requests_sent()["ticket_audits"] - connector.listing_pages
+    assert archived and landed[True] == landed[False]
+    # Every ticket's audits fit one page of 100: one request per ticket before; after, one
+    # per archived ticket plus the listing's pages.
+    assert reads == len(archived) and sent[True] < sent[False]
