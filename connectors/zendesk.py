@@ -326,12 +326,16 @@ class ZendeskConnector:
         any further ticket (at the pace it has gone back in time so far) are at least as
         many as the tickets it would settle; those left are then read one by one. It is not
         used at all when the token may not list audits (403) or the endpoint is missing
-        (another 4xx): every ticket is then read on its own, with a warning.
+        (another 4xx), nor beyond an answer that breaks its documented order (the first
+        page not the newest, a later page newer than an earlier one) or shape: the tickets
+        not settled by then are read on their own, with a warning.
         """
         waiting = sorted(created, key=lambda tid: created[tid], reverse=True)
         buffered: dict[Any, list[dict]] = {tid: [] for tid in waiting}
         settled = 0  # waiting[:settled] are settled
         pages = 0
+        newest: datetime | None = None  # the newest audit listed: Zendesk's present
+        oldest: datetime | None = None  # the oldest so far
 
         def settle(oldest: datetime | None) -> Iterator[tuple[Any, list | None]]:
             # The tickets created after `oldest` (all of them when None: nothing is older).
@@ -381,8 +385,10 @@ class ZendeskConnector:
                     waiting = [tid for tid in waiting if tid not in gone]
                 if not times:
                     break  # an empty page: nothing is older (settled below)
-                if pages == 1:
+                if newest is None:
                     newest = max(times)
+                elif oldest is not None and max(times) > oldest:
+                    raise _Unlistable("went back to newer audits on a later page")
                 oldest = min(times)
                 yield from settle(oldest)
                 if not worth_going_on(oldest, (newest - oldest) / pages):
@@ -418,6 +424,14 @@ class ZendeskConnector:
                     # 403: the token's user is not an admin; 404: no such endpoint here.
                     needs = " (listing all audits needs an admin)" if error.status == 403 else ""
                     raise _Unlistable(f"answered HTTP {error.status}{needs}") from error
+                # Only the legacy cursor's shape says where the pages go: its first page
+                # holds the newest audits (no after_url) and before_url leads back.
+                if not isinstance(page, dict) or "before_url" not in page:
+                    raise _Unlistable("answered without the legacy cursor's before_url")
+                if page.get("after_url"):
+                    raise _Unlistable("did not start at the newest audits (after_url set)")
+            if not isinstance(page.get("audits") or [], list):
+                raise _Unlistable("answered audits that are not a list")
             return {"pages": [page.get("audits") or []], **page}
 
         return paginate(

@@ -141,6 +141,26 @@ def test_without_the_listing_every_ticket_is_read_on_its_own(
         assert "admin" in warning
 
 
+@pytest.mark.parametrize(
+    ("listing", "why"),
+    [("standard", "before_url"), ("from_oldest", "did not start at the newest audits")],
+)
+def test_a_listing_in_another_order_or_shape_is_not_trusted(
+    zendesk_api, sleeps, caplog, listing, why
+):
+    _six_tickets(zendesk_api)
+    per_ticket, _ = _landed(zendesk_api, sleeps, audit_listing=False)
+    zendesk_api.requests.clear()
+    zendesk_api.audit_listing = listing
+    with caplog.at_level(logging.WARNING, logger="connectors.zendesk"):
+        landed, _ = _landed(zendesk_api, sleeps)
+
+    # Its first page could hold any ticket's first audits only: nothing of it is kept.
+    assert landed == per_ticket
+    assert _one_by_one(zendesk_api) == {1, 2, 3, 4, 5, 6}
+    assert why in caplog.text
+
+
 def test_an_unreadable_audit_time_stops_the_listing_and_loses_nothing(zendesk_api, sleeps, caplog):
     _six_tickets(zendesk_api)
     zendesk_api.audits[40][1]["created_at"] = "yesterday"

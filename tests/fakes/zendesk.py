@@ -57,7 +57,8 @@ class FakeZendesk(FakeAPI):
         self.stuck_cursor = False
         # The account-wide audit listing (GET /api/v2/ticket_audits): None = not served
         # (404, like an endpoint this fake does not know), "admin" = served from ``audits``,
-        # "agent" = refused with 403, as Zendesk refuses a token whose user is not an admin.
+        # "agent" = refused with 403, as Zendesk refuses a token whose user is not an admin;
+        # "standard" and "from_oldest" answer in shapes the connector must not trust.
         self.audit_listing: str | None = None
         # Tickets Zendesk has archived: left out of the listing, still served one by one.
         self.archived: set[int] = set()
@@ -96,6 +97,17 @@ class FakeZendesk(FakeAPI):
             return self._cursor_list(path, "audits", self.audits.get(ticket_id, []), query)
         if path == "/api/v2/ticket_audits.json" and self.audit_listing == "admin":
             return self._audit_listing(path, query)
+        if path == "/api/v2/ticket_audits.json" and self.audit_listing == "standard":
+            # The standard cursor's shape (meta, links) instead of the legacy one asked for.
+            listed = [a for audits in self.audits.values() for a in audits]
+            return self._cursor_list(path, "audits", listed, query)
+        if path == "/api/v2/ticket_audits.json" and self.audit_listing == "from_oldest":
+            # The legacy shape, but starting from the oldest audits: newer ones after it.
+            status, headers, body = self._audit_listing(path, query)
+            body["audits"] = body["audits"][::-1]
+            body["after_url"] = body.pop("before_url")
+            body["before_url"] = None
+            return status, headers, body
         if path == "/api/v2/ticket_audits.json" and self.audit_listing == "agent":
             return 403, {}, {"error": "Forbidden", "description": "You do not have access"}
         if path == "/api/v2/satisfaction_ratings.json":
