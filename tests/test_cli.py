@@ -23,6 +23,15 @@ def complete_day() -> str:
     return (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
 
 
+def refused_run(capsys, *extra: str) -> str:
+    """`csops run` of one complete day (and `extra` options), refused with exit status 2:
+    what it printed."""
+    day = complete_day()
+    code, out = run_cli(capsys, "run", "--start", day, "--end", day, *extra)
+    assert code == 2
+    return out
+
+
 def test_end_before_start_is_refused(capsys):
     code, out = run_cli(capsys, "run", "--start", "2026-03-05", "--end", "2026-03-01")
     assert code == 2
@@ -51,9 +60,7 @@ def test_day_before_first_partition_is_refused(capsys, monkeypatch):
 
 def test_unknown_source_is_refused(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_SOURCES", "zendesk,freshdesk")
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
-    assert code == 2
+    out = refused_run(capsys)
     assert "freshdesk" in out and "zendesk, intercom, typeform" in out
 
 
@@ -61,20 +68,15 @@ def test_missing_credentials_are_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_SOURCES", "zendesk")
     for name in ("ZENDESK_BASE_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
-    assert code == 2
+    out = refused_run(capsys)
     assert "ZENDESK_API_TOKEN" in out
 
 
 def test_unknown_engine_is_refused(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_ENGINE", "snowflake")
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
-    assert code == 2
+    out = refused_run(capsys)
     assert "CSOPS_ENGINE='snowflake'" in out and "duckdb, spark, postgres" in out
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "oracle")
-    assert code == 2
+    out = refused_run(capsys, "--target", "oracle")
     assert "invalid choice: 'oracle'" in out
 
 
@@ -89,9 +91,7 @@ def test_an_engine_without_its_driver_is_refused_before_running(
 
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")  # restored after the test, as --target sets it
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: False)
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", engine)
-    assert code == 2
+    out = refused_run(capsys, "--target", engine)
     assert f"the {engine} engine needs {missing}" in out and "make setup-engines" in out
 
 
@@ -103,9 +103,7 @@ def test_a_targets_file_off_duckdb_is_refused_before_running(capsys, monkeypatch
     monkeypatch.setenv("CSOPS_KPI_TARGETS", str(targets))
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "postgres")
-    assert code == 2
+    out = refused_run(capsys, "--target", "postgres")
     assert "CSOPS_KPI_TARGETS is read by the duckdb engine only, not by postgres" in out
 
 
@@ -117,17 +115,13 @@ def test_spark_without_java_is_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_ENGINE", "duckdb")
     monkeypatch.setattr(pipelines.cli, "_importable", lambda module: True)
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day, "--target", "spark")
-    assert code == 2
+    out = refused_run(capsys, "--target", "spark")
     assert "needs Java 17" in out
 
 
 def test_a_rate_share_that_is_not_a_percentage_is_refused_before_running(capsys, monkeypatch):
     monkeypatch.setenv("CSOPS_RATE_SHARE", "all of it")
-    day = complete_day()
-    code, out = run_cli(capsys, "run", "--start", day, "--end", day)
-    assert code == 2
+    out = refused_run(capsys)
     assert "CSOPS_RATE_SHARE='all of it' is not a percentage" in out
 
 
